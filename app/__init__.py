@@ -1,0 +1,112 @@
+"""Garage: the application factory.
+
+`create_app()` is a list of small steps; nothing reads configuration at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, Config, ProductionConfig
+
+
+def create_app(config: type[Config] | str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config_class = resolve_config(config)
+    if config_class is ProductionConfig:
+        ProductionConfig.check()
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    register_request_hooks(app)
+    return app
+
+
+def resolve_config(config: type[Config] | str | None) -> type[Config]:
+    if config is None:
+        config = os.environ.get("FLASK_CONFIG", "development")
+    if isinstance(config, str):
+        return CONFIGS[config]
+    return config
+
+
+def register_extensions(app: Flask) -> None:
+    from app import auth
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, socketio
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)  # batch mode: ALTER on SQLite
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.configure_login(login_manager)
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or choose_async_mode(),
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Same origin only (python-engineio's default); never "*".
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+        manage_session=False,
+    )
+
+
+def choose_async_mode() -> str:
+    """gevent when the process is monkey-patched (gunicorn -k gevent, run.py), else threads."""
+    try:
+        from gevent import monkey
+
+        if monkey.is_module_patched("socket"):
+            return "gevent"
+    except ImportError:
+        pass
+    return "threading"
+
+
+def select_locale() -> str | None:
+    return request.accept_languages.best_match(["en", "ru"]) if request else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import admin, auth, catalog, chat, forum, listings, main, notifications, profile
+
+    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, admin):
+        app.register_blueprint(feature.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.main.helpers import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.main.security import register
+
+    register(app)

@@ -1,0 +1,104 @@
+"""Command-line tools: `flask seed`, `flask createadmin`."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.auth import services as accounts
+from app.auth.forms import PASSWORD_MIN
+from app.auth.validators import normalize_username, username_problem
+from app.extensions import db
+from app.models import DealerProfile, User
+from app.models.user import utcnow
+
+DEMO_USERS = [
+    # username, email, role, display name, city
+    ("admin", "admin@garage.example", "admin", "Garage Admin", "Almaty"),
+    ("moderator", "moderator@garage.example", "moderator", "Marat (moderator)", "Astana"),
+    ("autohouse", "dealer@garage.example", "dealer", "AutoHouse Almaty", "Almaty"),
+    ("aigerim", "aigerim@garage.example", "user", "Aigerim", "Almaty"),
+    ("daniyar", "daniyar@garage.example", "user", "Daniyar", "Shymkent"),
+]
+
+
+def seed_users(password: str) -> list[User]:
+    """Create the demo accounts that do not exist yet; return the new ones."""
+    created = []
+    for username, email, role, display_name, city in DEMO_USERS:
+        if accounts.find_by_login(username) is not None:
+            continue
+        user = accounts.create_user(username, email, password, role=role)
+        user.display_name, user.city, user.email_confirmed_at = display_name, city, utcnow()
+        if role == "dealer":
+            user.dealer_profile = DealerProfile(
+                company_name="AutoHouse Almaty",
+                address="Almaty, Al-Farabi Ave 77",
+                phone="+7 727 000 00 00",
+                website="https://autohouse.example",
+                hours="Mon–Sat 9:00–19:00",
+                verified_at=utcnow(),
+            )
+        created.append(user)
+    db.session.flush()
+    return created
+
+
+# Feature packages append their demo loaders: each takes no argument, adds rows only
+# when they are missing, and returns a one-line summary.
+DEMO_LOADERS: list = []
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command():
+    """Load demo users and content. Running it again changes nothing."""
+    password = current_app.config["SEED_DEMO_PASSWORD"]
+    created = seed_users(password)
+    db.session.commit()
+    for user in created:
+        click.echo(f"created {user.role:<9} {user.username:<10} password: {password}")
+    for loader in DEMO_LOADERS:
+        summary = loader()
+        db.session.commit()
+        if summary:
+            click.echo(summary)
+    if not created:
+        click.echo("demo users already present; nothing changed")
+
+
+@click.command("createadmin")
+@click.option("--username", prompt=True)
+@click.option("--email", prompt=True)
+@click.option("--password", default=None, help="Prompted for when not given.")
+@with_appcontext
+def createadmin_command(username: str, email: str, password: str | None):
+    """Create an administrator account, or promote an existing user to admin."""
+    username = normalize_username(username)
+    existing = db.session.scalar(select(User).where(User.username_key == username.casefold()))
+    if existing is not None:
+        existing.role = "admin"
+        db.session.commit()
+        click.echo(f"{existing.username} is now an administrator")
+        return
+    problem = username_problem(username)
+    if problem:
+        raise click.BadParameter(problem, param_hint="username")
+    if accounts.email_taken(email):
+        raise click.BadParameter("this email already has an account", param_hint="email")
+    password = password or getpass.getpass("Password: ")
+    if len(password) < PASSWORD_MIN:
+        raise click.BadParameter(f"at least {PASSWORD_MIN} characters", param_hint="password")
+    user = accounts.create_user(username, email, password, role="admin")
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    click.echo(f"administrator {user.username} created")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(createadmin_command)

@@ -1,0 +1,59 @@
+"""Error pages in the site's style; JSON for API and XHR clients."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Check the form and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
+    404: (_l("Page not found"), _l("There is nothing here. The page may have been removed or never existed.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("File too large"), _l("The upload is larger than the site accepts. Choose a smaller file.")),
+    429: (_l("Too many requests"), _l("You are going too fast. Wait a little and try again.")),
+    500: (_l("Something went wrong"), _l("An error on our side. It has been logged; try again in a moment.")),
+}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith("/api/") or (best == "application/json" and request.accept_mimetypes[best] > 0.9)
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    detail = detail or str(message)
+    if wants_json():
+        return {"error": str(title), "message": detail}, code
+    return render_template("errors/error.html", code=code, title=title, message=detail), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, str(_l("The form has expired or was not sent from this site. Reload the page and try again."))
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in MESSAGES:
+            return error
+        detail = None
+        if code == 429:
+            detail = str(_l("Too many attempts. Wait a minute and try again."))
+        elif code in (400, 403) and error.description and error.description != type(error).description:
+            detail = error.description  # a message chosen by our own code
+        return render_error(code, detail)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

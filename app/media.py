@@ -1,0 +1,160 @@
+"""The one image pipeline: every uploaded picture reaches the disk through here.
+
+Pillow opens and verifies the file, a pixel limit stops decompression bombs, the picture
+is turned upright (EXIF orientation), re-encoded as JPEG without any metadata (GPS
+included) and saved in the sizes its kind needs under a random name.
+
+Files live under UPLOAD_FOLDER/<kind>/<name>_<variant>.jpg. Storage is behind a small
+interface so object storage can replace the filesystem later.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+JPEG_QUALITY = 85
+
+
+class ImageRejected(ValueError):
+    """The upload is not an acceptable picture; str(error) is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    width: int
+    height: int
+    crop: bool  # True: fill the box exactly (square avatar); False: fit inside it
+
+
+# Sizes per kind of upload. Listing and forum helpers may add kinds here.
+KINDS: dict[str, tuple[Variant, ...]] = {
+    "avatars": (Variant("256", 256, 256, True), Variant("64", 64, 64, True)),
+    "listings": (
+        Variant("gallery", 1600, 1200, False),
+        Variant("card", 640, 480, True),
+        Variant("thumb", 160, 120, True),
+    ),
+    "posts": (Variant("full", 1600, 1600, False),),
+    "chat": (Variant("full", 1600, 1600, False), Variant("thumb", 320, 320, False)),
+}
+PRIVATE_KINDS = {"chat"}
+
+
+class FileSystemStorage:
+    """Stores bytes under a root folder; the only place that touches upload paths."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("path escapes the upload folder")
+        return path
+
+    def save(self, key: str, data: bytes) -> None:
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+
+def storage() -> FileSystemStorage:
+    return FileSystemStorage(current_app.config["UPLOAD_FOLDER"])
+
+
+def file_key(kind: str, name: str, variant: str) -> str:
+    return f"{kind}/{name}_{variant}.jpg"
+
+
+def open_verified(stream: IO[bytes]) -> Image.Image:
+    """Open an upload as a fully decoded RGB picture, or raise ImageRejected."""
+    data = stream.read()
+    if not data:
+        raise ImageRejected(_l("The file is empty."))
+    max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in ACCEPTED_FORMATS:
+                raise ImageRejected(_l("Only JPEG, PNG, WebP or GIF pictures are accepted."))
+            width, height = probe.size
+            if width * height > max_pixels:
+                raise ImageRejected(_l("The picture is too large (too many pixels)."))
+            probe.verify()  # structural check; the object is unusable afterwards
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(_l("The picture is too large (too many pixels).")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ImageRejected(_l("This file is not a picture we can read.")) from None
+    image = ImageOps.exif_transpose(image)
+    return flatten(image)
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """RGB on white: JPEG has no alpha, and palette images need converting first."""
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def render_variant(image: Image.Image, variant: Variant) -> bytes:
+    box = (variant.width, variant.height)
+    if variant.crop:
+        resized = ImageOps.fit(image, box, Image.Resampling.LANCZOS)
+    else:
+        resized = image.copy()
+        resized.thumbnail(box, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    # No exif= argument: the saved file carries no metadata at all.
+    resized.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def save_image(stream: IO[bytes], kind: str) -> str:
+    """Validate and store an uploaded picture in every size of `kind`; return its name."""
+    image = open_verified(stream)
+    name = secrets.token_urlsafe(16)
+    store = storage()
+    for variant in KINDS[kind]:
+        store.save(file_key(kind, name, variant.name), render_variant(image, variant))
+    return name
+
+
+def delete_image(kind: str, name: str | None) -> None:
+    if not name:
+        return
+    store = storage()
+    for variant in KINDS[kind]:
+        store.delete(file_key(kind, name, variant.name))
+
+
+def image_url(kind: str, name: str, variant: str) -> str:
+    """Public URL of a stored picture (nginx serves /uploads in production)."""
+    return url_for("main.uploads", filename=file_key(kind, name, variant))

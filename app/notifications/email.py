@@ -1,0 +1,50 @@
+"""Sending email: to the log in development and tests, through SMTP in production.
+
+SMTP runs in a background thread (a greenlet under gevent), so no page waits for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from email.message import EmailMessage
+
+from flask import Flask, current_app
+
+log = logging.getLogger("garage.mail")
+# Tests read what would have been sent from here.
+outbox: list[EmailMessage] = []
+
+
+def build_message(app: Flask, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    return message
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    app = current_app._get_current_object()
+    message = build_message(app, to, subject, body)
+    if app.config["MAIL_TO_LOG"] or not app.config["MAIL_SERVER"]:
+        outbox.append(message)
+        del outbox[:-100]
+        log.info("mail to %s: %s\n%s", to, subject, body)
+        return
+    threading.Thread(target=deliver, args=(app, message), daemon=True).start()
+
+
+def deliver(app: Flask, message: EmailMessage) -> None:
+    config = app.config
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send mail to %s", message["To"])

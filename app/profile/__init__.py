@@ -1,0 +1,7 @@
+"""Public profiles, settings, avatars and dealer details."""
+
+from flask import Blueprint
+
+bp = Blueprint("profile", __name__)
+
+from app.profile import routes  # noqa: E402,F401

@@ -1,0 +1,47 @@
+"""Profile and dealer settings forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, StringField, SubmitField, TelField, TextAreaField, URLField
+from wtforms.validators import URL, Length, Optional, Regexp
+
+PHONE = Regexp(r"^\+?[0-9 ()\-]{5,32}$", message=_l("Digits, spaces, brackets, dashes and a leading + only."))
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[Length(max=60)], filters=[strip])
+    city = StringField(_l("City"), validators=[Length(max=80)], filters=[strip])
+    about = TextAreaField(_l("About you"), validators=[Length(max=2000)], filters=[strip])
+    phone = TelField(_l("Phone"), validators=[Optional(), PHONE], filters=[strip])
+    phone_visible = BooleanField(_l("Show my phone to signed-in users"))
+    submit = SubmitField(_l("Save profile"))
+
+
+class AvatarForm(FlaskForm):
+    avatar = FileField(
+        _l("New avatar"),
+        validators=[
+            FileRequired(_l("Choose a picture.")),
+            FileAllowed(IMAGE_EXTENSIONS, _l("JPEG, PNG, WebP or GIF only.")),
+        ],
+    )
+    upload = SubmitField(_l("Upload avatar"))
+
+
+class DealerForm(FlaskForm):
+    company_name = StringField(_l("Company name"), validators=[Length(max=120)], filters=[strip])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip])
+    phone = TelField(_l("Company phone"), validators=[Optional(), PHONE], filters=[strip])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), URL(message=_l("Enter a full address, like https://example.kz")), Length(max=200)],
+        filters=[strip],
+    )
+    hours = StringField(_l("Opening hours"), validators=[Length(max=200)], filters=[strip])
+    save_dealer = SubmitField(_l("Save company details"))

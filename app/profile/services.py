@@ -1,0 +1,32 @@
+"""Profile operations; the caller commits."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from app import media
+from app.models import DealerProfile, User
+
+
+def update_profile(user: User, data: dict) -> None:
+    for field in ("display_name", "city", "about", "phone", "phone_visible"):
+        setattr(user, field, data[field])
+
+
+def replace_avatar(user: User, stream: IO[bytes]) -> None:
+    """Store a new avatar (raises media.ImageRejected) and drop the old files."""
+    name = media.save_image(stream, "avatars")
+    old, user.avatar = user.avatar, name
+    media.delete_image("avatars", old)
+
+
+def update_dealer(user: User, data: dict) -> DealerProfile:
+    profile = user.dealer_profile or DealerProfile(user=user)
+    for field in ("company_name", "address", "phone", "website", "hours"):
+        setattr(profile, field, data[field])
+    return profile
+
+
+def profile_stats(user: User) -> list[tuple[str, int | str]]:
+    """Counters shown on a profile page: (label, value). Features add theirs here."""
+    return []

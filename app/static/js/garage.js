@@ -1,0 +1,35 @@
+// Garage: site-wide behaviour. The live connection keeps the navbar badges current on
+// every page; chat.js reuses the same socket (window.garage.socket).
+(function () {
+  "use strict";
+  const body = document.body;
+  const garage = (window.garage = window.garage || {});
+  const baseTitle = document.title;
+
+  function setBadge(id, count) {
+    const badge = document.getElementById(id);
+    if (!badge) return;
+    badge.textContent = count > 99 ? "99+" : String(count);
+    badge.classList.toggle("d-none", !count);
+  }
+
+  function noticeInTitle(count) {
+    document.title = count && document.hidden ? "(" + count + ") " + baseTitle : baseTitle;
+  }
+
+  garage.setBadge = setBadge;
+
+  if (body.dataset.userId && window.io) {
+    const socket = (garage.socket = window.io({ transports: ["websocket", "polling"] }));
+    socket.on("unread_count", function (data) {
+      setBadge("unread-badge", data.count);
+      noticeInTitle(data.count);
+    });
+    socket.on("notification", function (data) {
+      if (typeof data.unread === "number") setBadge("notification-badge", data.unread);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) document.title = baseTitle;
+    });
+  }
+})();

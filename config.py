@@ -1,0 +1,124 @@
+"""Configuration classes, read from the environment (see .env.example).
+
+`create_app()` picks one by FLASK_CONFIG (development, testing, production) or the class
+passed in. Nothing here is read at import time of the app package itself.
+"""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 (refused in production)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def sqlite_url(name: str) -> str:
+    return f"sqlite:///{BASE_DIR / 'instance' / name}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or sqlite_url("garage.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "uploads"))
+    # Whole request body; nginx's client_max_body_size matches it.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
+    DOMAIN = os.environ.get("DOMAIN", "localhost")
+    CERTBOT_EMAIL = os.environ.get("CERTBOT_EMAIL", "")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Garage <noreply@localhost>")
+    # Development and tests: mails are written to the log instead of sent.
+    MAIL_TO_LOG = env_bool("MAIL_TO_LOG", True)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Behind nginx: trust one proxy hop for the client address and scheme.
+    PROXY_FIX = env_bool("PROXY_FIX", False)
+
+    PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ["en", "ru"]
+    # Serve /uploads from Flask (development); nginx does it in production.
+    SERVE_UPLOADS = True
+    # Answer private files with X-Accel-Redirect for nginx instead of sending bytes.
+    USE_X_ACCEL = env_bool("USE_X_ACCEL", False)
+    SEED_DEMO_PASSWORD = os.environ.get("SEED_DEMO_PASSWORD", "garage-demo")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the reloader would fork under Socket.IO; set FLASK_DEBUG to opt in
+    TEMPLATES_AUTO_RELOAD = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or sqlite_url("test.db")
+    RATELIMIT_STORAGE_URI = "memory://"
+    SOCKETIO_MESSAGE_QUEUE = None
+    MAIL_TO_LOG = True
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SERVE_UPLOADS = env_bool("SERVE_UPLOADS", False)
+    USE_X_ACCEL = env_bool("USE_X_ACCEL", True)
+    PROXY_FIX = env_bool("PROXY_FIX", True)
+    MAIL_TO_LOG = env_bool("MAIL_TO_LOG", False)
+    SESSION_COOKIE_SECURE = env_bool("COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = env_bool("COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or default secret or without a database."""
+        secret = os.environ.get("SECRET_KEY", "")
+        if not secret or secret == DEFAULT_SECRET or len(secret) < 16:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value in production "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

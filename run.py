@@ -1,0 +1,28 @@
+"""Entry point. `python run.py` serves the site with Socket.IO (used by `make run`);
+gunicorn imports `app` from here: `gunicorn -k gevent -w 1 run:app`.
+
+gevent patches the standard library first, and psycogreen makes psycopg2 yield to other
+greenlets while it waits for PostgreSQL; without it one slow query stalls the worker.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+from psycogreen.gevent import patch_psycopg  # noqa: E402
+
+patch_psycopg()
+
+import os  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+if __name__ == "__main__":
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    print(f" * Garage on http://{shown}:{port}", flush=True)
+    socketio.run(app, host=host, port=port, log_output=True)

@@ -1,0 +1,46 @@
+"""A person registers, signs in and edits their profile in a real Chromium."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_register_login_and_edit_profile(new_page):
+    page = new_page()
+    page.goto("/")
+    page.get_by_role("link", name="Register").click()
+    page.get_by_label("Username").fill("steppe_rider")
+    page.get_by_label("Email").fill("rider@example.com")
+    page.get_by_label("Password", exact=True).fill("long-enough-1")
+    page.get_by_label("Repeat password").fill("long-enough-1")
+    page.get_by_role("button", name="Create account").click()
+    assert "We have sent a message to rider@example.com" in page.content()
+
+    page.get_by_label("Username or email").fill("Steppe_Rider")
+    page.get_by_label("Password").fill("long-enough-1")
+    page.get_by_label("Remember me").check()
+    page.get_by_role("button", name="Sign in").click()
+    assert "Welcome back, steppe_rider!" in page.content()
+
+    page.locator("#main-nav .dropdown-toggle").click()
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Display name").fill("Steppe Rider")
+    page.get_by_label("City").fill("Karaganda")
+    page.get_by_label("Show my phone to signed-in users").check()
+    page.get_by_label("Phone", exact=True).fill("+7 701 555 44 33")
+    page.get_by_role("button", name="Save profile").click()
+    assert "Your profile is saved." in page.content()
+
+    page.goto("/u/steppe_rider")
+    assert page.get_by_role("heading", name="Steppe Rider").is_visible()
+    assert "Karaganda" in page.content() and "+7 701 555 44 33" in page.content()
+    assert page.errors == []
+
+
+def test_wrong_password_shows_the_error_next_to_the_field(new_page, live_server):
+    page = new_page()
+    page.goto("/auth/login")
+    page.get_by_label("Username or email").fill("nobody")
+    page.get_by_label("Password").fill("whatever-123")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator(".invalid-feedback", has_text="Wrong username or password.").is_visible()

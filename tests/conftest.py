@@ -1,0 +1,246 @@
+"""Shared fixtures.
+
+The schema is built once per run by the real migrations; after each test every table is
+emptied, so tests, the live server and the browser all see a clean database. Tests run on
+SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from flask import g
+
+ROOT = Path(__file__).resolve().parent.parent
+TMP = Path(tempfile.mkdtemp(prefix="garage-tests-"))
+os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{TMP / 'test.db'}")
+os.environ["UPLOAD_FOLDER"] = str(TMP / "uploads")
+os.environ["FLASK_CONFIG"] = "testing"
+
+from sqlalchemy import text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db as _db  # noqa: E402
+from app.extensions import limiter  # noqa: E402
+from config import TestingConfig  # noqa: E402
+from tests import factories  # noqa: E402
+
+DEFAULT_PASSWORD = factories.DEFAULT_PASSWORD
+
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = os.environ["TEST_DATABASE_URL"]
+    UPLOAD_FOLDER = os.environ["UPLOAD_FOLDER"]
+    SOCKETIO_ASYNC_MODE = "threading"
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(Config)
+
+    @app.before_request
+    def fresh_g():
+        # Tests hold an app context open and Flask reuses it for every test request, so
+        # `g` would carry the signed-in user and the CSRF token from one request on.
+        vars(g).clear()
+
+    app.before_request_funcs[None].insert(0, app.before_request_funcs[None].pop())
+    with app.app_context():
+        downgrade(revision="base")  # a database left over from an interrupted run
+        upgrade()
+    yield app
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database, emptied after each test."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        empty_tables()
+    limiter.reset()
+
+
+def empty_tables() -> None:
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Signs in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str = "buyer", password: str = DEFAULT_PASSWORD, remember: bool = False, **extra):
+        data = {"login": login, "password": password, "csrf_token": csrf_token(self.client, "/auth/login")}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/auth/login", data=data, **extra)
+
+    def logout(self):
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(self.client, "/")})
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token a page hands out, read from its HTML like a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def user(app):
+    return factories.make_user("buyer")
+
+
+@pytest.fixture
+def socketio_client(app, client):
+    from app.extensions import socketio
+
+    def connect(flask_client=None):
+        return socketio.test_client(app, flask_test_client=flask_client or client)
+
+    return connect
+
+
+# --- the real server, for browser and real-client tests ----------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(**extra) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        FLASK_CONFIG="testing",
+        DATABASE_URL=os.environ["TEST_DATABASE_URL"],
+        TEST_DATABASE_URL=os.environ["TEST_DATABASE_URL"],
+        UPLOAD_FOLDER=os.environ["UPLOAD_FOLDER"],
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+class LiveServer:
+    """gunicorn -k gevent -w 1 serving run:app on a free port, as in production."""
+
+    def __init__(self, port: int | None = None, **env):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket",
+            "--worker-connections", "4000", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "run:app",
+        ]  # fmt: skip
+        self.log = open(TMP / f"server-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=server_env(**env), stdout=self.log, stderr=subprocess.STDOUT
+        )
+        self.wait_until_up()
+
+    def wait_until_up(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {(TMP / f'server-{self.port}.log').read_text()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start within 30 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = LiveServer()
+    yield server
+    server.stop()
+
+
+# --- a real browser -------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it with apt-get")
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages in fresh browser contexts (separate cookies: separate people)."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,54 @@
+"""Migrations: they build the schema the models describe, and they go both ways."""
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import TMP, Config
+
+
+def test_models_match_the_migrations(app):
+    """A model change without its migration shows up here as a diff."""
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == []
+
+
+@pytest.fixture
+def empty_database_url():
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{TMP / f'migrations-{uuid.uuid4().hex}.db'}"
+        return
+    name = f"garage_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade_on_an_empty_database(empty_database_url):
+    class FreshConfig(Config):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(FreshConfig)
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"users", "dealer_profiles", "alembic_version"} <= tables
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert set(inspect(db.engine).get_table_names()) == tables
+        db.engine.dispose()

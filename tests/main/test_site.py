@@ -1,0 +1,88 @@
+"""Site-wide behaviour: health check, security headers, error pages, local assets."""
+
+import re
+
+import pytest
+
+from tests.factories import make_user
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_security_headers_on_pages(client):
+    headers = client.get("/").headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("path", ["/", "/auth/login", "/auth/register", "/u/someone", "/nowhere"])
+def test_no_inline_script_and_no_cdn(client, db, path):
+    make_user("someone")
+    html = client.get(path).get_data(as_text=True)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script> found"
+    assert not re.search(r"\son[a-z]+=\"", html), "inline event handler found"
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not url.startswith(("http://", "https://", "//")) or "example" in url, url
+
+
+def test_bootstrap_is_served_locally(client):
+    html = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/bootstrap/static/[^"]+\.css)"', html).group(1)
+    js = re.search(r'src="(/bootstrap/static/[^"]+\.js)"', html).group(1)
+    assert client.get(css).status_code == 200 and client.get(js).status_code == 200
+
+
+def test_404_page_in_site_style(client):
+    response = client.get("/no/such/page")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Page not found" in body and "navbar" in body
+
+
+def test_errors_answer_json_to_json_clients(client):
+    response = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.get_json()["error"] == "Page not found"
+
+
+def test_405_keeps_werkzeug_default(client, db):
+    assert client.get("/auth/logout").status_code == 405
+
+
+def test_500_page_rolls_back_and_renders(app):
+    from app import create_app
+    from tests.conftest import Config
+
+    fresh = create_app(Config)
+
+    @fresh.route("/boom-for-test")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = fresh.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
+
+
+def test_every_form_field_has_a_label(client, auth, db):
+    make_user("buyer")
+    pages = ["/auth/login", "/auth/register", "/auth/reset"]
+    auth.login()
+    pages += ["/settings", "/auth/password"]
+    for path in pages:
+        html = client.get(path).get_data(as_text=True)
+        ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
+        for field_id in ids:
+            if (
+                field_id in ("csrf_token",)
+                or re.search(rf'id="{field_id}"[^>]*type="(hidden|submit)"', html)
+                or re.search(rf'type="(hidden|submit)"[^>]*id="{field_id}"', html)
+            ):
+                continue
+            assert f'for="{field_id}"' in html, f"{path}: #{field_id} has no <label>"
