@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-from app.notifications import routes  # noqa: E402,F401
+from app.notifications import routes, services  # noqa: E402,F401
+
+services.register_nav_counter()

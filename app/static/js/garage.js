@@ -26,7 +26,10 @@
       noticeInTitle(data.count);
     });
     socket.on("notification", function (data) {
+      const badge = document.getElementById("notification-badge");
+      const shown = parseInt((badge && badge.textContent) || "0", 10) || 0;
       if (typeof data.unread === "number") setBadge("notification-badge", data.unread);
+      else if (data.new) setBadge("notification-badge", shown + data.new);
     });
     document.addEventListener("visibilitychange", function () {
       if (!document.hidden) document.title = baseTitle;

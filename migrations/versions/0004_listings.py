@@ -1,7 +1,7 @@
-"""notifications and moderation
+"""listings
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-25
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

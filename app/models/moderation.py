@@ -1,0 +1,68 @@
+"""Reports, static pages and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.user import User, utcnow
+
+
+class Report(db.Model):
+    """A user's complaint about a listing, post, message or user.
+
+    The moderation service keeps one open report per reporter and target: a second one
+    from the same person merges into the first (its reason is appended).
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_status_created", "status", "created_at"),
+        Index("ix_reports_target", "target_type", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(16))  # listing | post | message | user
+    target_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | dismissed | actioned
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+
+class Page(db.Model):
+    """A static page (about, rules, contacts, privacy) written in markdown by admins."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditLog(db.Model):
+    """Every moderator and admin action: who did what to which target, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(16), default="")
+    target_id: Mapped[int | None]
+    details: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
