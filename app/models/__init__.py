@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and `db.create_all` see every table."""
 
+from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa: F401
 from app.models.moderation import AuditLog, Page, Report  # noqa: F401
 from app.models.notification import Notification  # noqa: F401
 from app.models.user import DealerProfile, User  # noqa: F401
