@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, admin):
         app.register_blueprint(feature.bp)
+    app.register_blueprint(admin.reports_bp)  # the report form: any signed-in user
 
 
 def register_errorhandlers(app: Flask) -> None:

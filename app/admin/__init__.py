@@ -1,7 +1,12 @@
-"""Moderation and administration."""
+"""Moderation and administration.
+
+Two blueprints: `admin` (/admin, moderators and admins only) and `reports`
+(/report/<type>/<id>, the report form any signed-in user may use).
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+reports_bp = Blueprint("reports", __name__, url_prefix="/report")
 
-from app.admin import routes  # noqa: E402,F401
+from app.admin import reports, routes, user_target  # noqa: E402,F401

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import AuditLog, Report, User
@@ -41,3 +44,40 @@ def log_action(
     )
     db.session.add(entry)
     return entry
+
+
+# --- bans -------------------------------------------------------------------------------
+
+# banned_until for a ban "for good"; `auth.routes.ban_message` words it that way.
+FOREVER = datetime(9999, 12, 31)
+PENDING_DISCONNECTS = "garage_disconnect_users"
+
+
+def ban_user(user: User, until: datetime | None, reason: str) -> None:
+    """Ban `user` until `until` (None: for good). Their pages stop at their next request
+    (the user loader refuses banned users) and their sockets close once the caller commits."""
+    user.banned_until = until or FOREVER
+    user.ban_reason = reason.strip()[:500]
+    db.session.info.setdefault(PENDING_DISCONNECTS, set()).add(user.id)
+    db.session.flush()
+
+
+def unban_user(user: User) -> None:
+    """Lift a ban; the user can sign in again."""
+    user.banned_until = None
+    user.ban_reason = ""
+    db.session.flush()
+
+
+@event.listens_for(Session, "after_commit")
+def disconnect_after_commit(session: Session) -> None:
+    # Only once the ban is stored: a rolled-back ban must not throw anyone out.
+    from app.chat.presence import disconnect_user
+
+    for user_id in session.info.pop(PENDING_DISCONNECTS, set()):
+        disconnect_user(user_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def forget_disconnects(session: Session) -> None:
+    session.info.pop(PENDING_DISCONNECTS, None)
