@@ -1,0 +1,95 @@
+"""Read-only queries over the catalogue, shared by the JSON endpoints and other features.
+
+Ordering is the same everywhere, so a select filled by catalog.js and one rendered by a
+form on the server list the same options in the same order:
+
+- makes: popular ones first, then the rest, each group alphabetically;
+- models, regions and cities: alphabetically;
+- generations: newest first (by first year of production).
+
+Each function refuses nothing: an unknown parent id gives ``None`` from ``get_*`` and an
+empty list from the ``*_of`` functions; the routes turn ``None`` into a 404.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Brand, CarModel, City, Generation, Region
+
+
+def list_brands() -> list[Brand]:
+    """Every make, popular ones first, then by name."""
+    return list(db.session.scalars(select(Brand).order_by(Brand.popular.desc(), Brand.name)))
+
+
+def popular_brands() -> list[Brand]:
+    """The makes marked popular (for the home page and the top of selects), by name."""
+    return list(db.session.scalars(select(Brand).where(Brand.popular.is_(True)).order_by(Brand.name)))
+
+
+def get_brand(brand_id: int) -> Brand | None:
+    """The make with this id, or None."""
+    return db.session.get(Brand, brand_id)
+
+
+def get_model(model_id: int) -> CarModel | None:
+    """The model with this id, or None."""
+    return db.session.get(CarModel, model_id)
+
+
+def get_region(region_id: int) -> Region | None:
+    """The region with this id, or None."""
+    return db.session.get(Region, region_id)
+
+
+def models_of(brand_id: int) -> list[CarModel]:
+    """The models of one make, by name."""
+    return list(db.session.scalars(select(CarModel).where(CarModel.brand_id == brand_id).order_by(CarModel.name)))
+
+
+def generations_of(model_id: int) -> list[Generation]:
+    """The generations of one model, newest first."""
+    query = (
+        select(Generation).where(Generation.model_id == model_id).order_by(Generation.year_from.desc(), Generation.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_regions() -> list[Region]:
+    """Every region, by name."""
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def cities_of(region_id: int) -> list[City]:
+    """The cities of one region, by name."""
+    return list(db.session.scalars(select(City).where(City.region_id == region_id).order_by(City.name)))
+
+
+# --- WTForms choices: (id, label) pairs in the same order as the JSON -----------------
+
+
+def brand_choices() -> list[tuple[int, str]]:
+    """Makes as select choices, popular first."""
+    return [(brand.id, brand.name) for brand in list_brands()]
+
+
+def model_choices(brand_id: int | None) -> list[tuple[int, str]]:
+    """Models of a make as select choices; empty without a make."""
+    return [(model.id, model.name) for model in models_of(brand_id)] if brand_id else []
+
+
+def generation_choices(model_id: int | None) -> list[tuple[int, str]]:
+    """Generations of a model as select choices, labelled with their years; empty without a model."""
+    return [(gen.id, gen.label) for gen in generations_of(model_id)] if model_id else []
+
+
+def region_choices() -> list[tuple[int, str]]:
+    """Regions as select choices."""
+    return [(region.id, region.name) for region in list_regions()]
+
+
+def city_choices(region_id: int | None) -> list[tuple[int, str]]:
+    """Cities of a region as select choices; empty without a region."""
+    return [(city.id, city.name) for city in cities_of(region_id)] if region_id else []
