@@ -2,5 +2,14 @@
 
 from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa: F401
 from app.models.moderation import AuditLog, Page, Report  # noqa: F401
-from app.models.notification import Notification  # noqa: F401
+from app.models.notification import Notification, NotificationSetting  # noqa: F401
 from app.models.user import DealerProfile, User  # noqa: F401
+from app.models.listing import (  # noqa: F401
+    Favorite,
+    Listing,
+    ListingPhoto,
+    ListingView,
+    PriceChange,
+    Review,
+    SavedSearch,
+)

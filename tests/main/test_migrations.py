@@ -15,10 +15,22 @@ from app.extensions import db
 from tests.conftest import TMP, Config
 
 
+# PostgreSQL-only indexes that migrations create under a dialect check and models cannot
+# describe portably; alembic reports them as "removed". Only these names are ignored.
+POSTGRESQL_ONLY_INDEXES = {
+    "ix_listings_search_fts",  # 0004: GIN over to_tsvector('simple', listings.search_text)
+}
+
+
+def is_postgresql_only_index(change) -> bool:
+    return change[0] == "remove_index" and change[1].name in POSTGRESQL_ONLY_INDEXES
+
+
 def test_models_match_the_migrations(app):
     """A model change without its migration shows up here as a diff."""
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    diff = [change for change in diff if not is_postgresql_only_index(change)]
     assert diff == []
 
 

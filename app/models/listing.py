@@ -1,0 +1,201 @@
+"""Marketplace: listings, their photos, favourites, price history, saved searches, seller
+reviews and the once-a-day view log.
+
+A few columns are copies kept for speed at a million rows: `title` and `search_text`
+(make, model, year and description, for the full-text index), `region_id` (from the city),
+`is_dealer` (from the seller's role), `cover` and `photo_count` (from the photos) and
+`price_kzt` (the price converted at fixed rates, so price filters and sorts work across
+currencies). Services keep them in step; search never joins to filter or sort.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.catalog import Brand, CarModel, City, Generation
+from app.models.user import User, utcnow
+
+STATUSES = ("active", "reserved", "sold", "archived", "removed")
+PUBLIC_STATUSES = ("active", "reserved", "sold")
+# What search shows: cars one can still buy (a reserved car may fall through).
+SEARCHABLE_STATUSES = ("active", "reserved")
+MAX_PHOTOS = 20
+
+
+class Listing(db.Model):
+    __tablename__ = "listings"
+    __table_args__ = (
+        # Filter-and-sort paths of the search page (keyset: sort column, then id).
+        Index("ix_listings_bumped", "bumped_at", "id"),
+        Index("ix_listings_price", "price_kzt", "id"),
+        Index("ix_listings_year", "year", "id"),
+        Index("ix_listings_mileage", "mileage_km", "id"),
+        Index("ix_listings_brand_bumped", "brand_id", "bumped_at", "id"),
+        Index("ix_listings_brand_price", "brand_id", "price_kzt", "id"),
+        Index("ix_listings_model_bumped", "model_id", "bumped_at", "id"),
+        Index("ix_listings_model_price", "model_id", "price_kzt", "id"),
+        Index("ix_listings_region_bumped", "region_id", "bumped_at", "id"),
+        Index("ix_listings_city_bumped", "city_id", "bumped_at", "id"),
+        Index("ix_listings_seller_bumped", "seller_id", "bumped_at", "id"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("mileage_km >= 0", name="mileage_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+    model_id: Mapped[int] = mapped_column(ForeignKey("car_models.id"))
+    generation_id: Mapped[int | None] = mapped_column(ForeignKey("generations.id", ondelete="SET NULL"))
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+
+    title: Mapped[str] = mapped_column(String(140))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    mileage_km: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="KZT")
+    price_kzt: Mapped[int] = mapped_column(BigInteger)
+
+    body: Mapped[str] = mapped_column(String(16), default="")
+    fuel: Mapped[str] = mapped_column(String(16), default="")
+    transmission: Mapped[str] = mapped_column(String(16), default="")
+    drive: Mapped[str] = mapped_column(String(16), default="")
+    colour: Mapped[str] = mapped_column(String(16), default="")
+    steering: Mapped[str] = mapped_column(String(8), default="left")
+    condition: Mapped[str] = mapped_column(String(16), default="used")
+    engine_volume_l: Mapped[float | None]
+    power_hp: Mapped[int | None] = mapped_column(SmallInteger)
+    vin: Mapped[str | None] = mapped_column(String(17))
+    description: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    is_dealer: Mapped[bool] = mapped_column(default=False)
+    cover: Mapped[str | None] = mapped_column(String(64))
+    photo_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    favorites_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    bumped_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    seller: Mapped[User] = relationship()
+    brand: Mapped[Brand] = relationship()
+    model: Mapped[CarModel] = relationship()
+    generation: Mapped[Generation | None] = relationship()
+    city: Mapped[City] = relationship()
+    photos: Mapped[list[ListingPhoto]] = relationship(
+        back_populates="listing", order_by="ListingPhoto.position", cascade="all, delete-orphan"
+    )
+    price_changes: Mapped[list[PriceChange]] = relationship(
+        order_by="PriceChange.changed_at", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Listing {self.id} {self.title}>"
+
+    @property
+    def is_public(self) -> bool:
+        """Active, reserved and sold listings can be seen; archived and removed ones cannot."""
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def has_photos(self) -> bool:
+        return self.photo_count > 0
+
+
+class ListingPhoto(db.Model):
+    __tablename__ = "listing_photos"
+    __table_args__ = (Index("ix_listing_photos_listing_position", "listing_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))  # media.save_image name, kind "listings"
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")
+
+
+class Favorite(db.Model):
+    __tablename__ = "favorites"
+    __table_args__ = (Index("ix_favorites_listing", "listing_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    listing: Mapped[Listing] = relationship()
+
+
+class PriceChange(db.Model):
+    __tablename__ = "price_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    old_price: Mapped[int] = mapped_column(BigInteger)
+    new_price: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedSearch(db.Model):
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(String(2000))  # the search page's query string
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_notified_at: Mapped[datetime | None]
+
+
+class Review(db.Model):
+    """A buyer's word on a seller: one per author and seller, never of oneself."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("author_id", "seller_id", name="uq_reviews_author_seller"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+        CheckConstraint("author_id <> seller_id", name="not_self"),
+        Index("ix_reviews_seller_created", "seller_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="SET NULL"))
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    seller: Mapped[User] = relationship(foreign_keys=[seller_id])
+    listing: Mapped[Listing | None] = relationship()
+
+
+class ListingView(db.Model):
+    """One row per listing, visitor and day: the counter counts a visitor once a day.
+    `visitor` is "u<id>" for members, or a hash of address and browser for guests."""
+
+    __tablename__ = "listing_views"
+
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+    visitor: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
