@@ -9,7 +9,7 @@ PORT ?= 5000
 export HOST PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev test test-fast lint fmt migrate db-upgrade seed createadmin clean
+.PHONY: help run install install-dev test lint fmt messages migrate db-upgrade seed createadmin clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,10 @@ lint: install-dev ## ruff lint and format check
 fmt: install-dev ## Format and autofix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+messages: install ## Extract UI strings to app/translations/messages.pot for translators
+	mkdir -p app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot app
 
 test: install-dev lint ## Install, lint and run every test (TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest
