@@ -55,7 +55,7 @@ fmt: install-dev ## Format and autofix with ruff
 
 messages: install ## Extract UI strings to app/translations/messages.pot for translators
 	mkdir -p app/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot app
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 
 test: install-dev lint ## Install, lint and run every test (TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest
