@@ -19,6 +19,8 @@ from tests.conftest import TMP, Config
 # describe portably; alembic reports them as "removed". Only these names are ignored.
 POSTGRESQL_ONLY_INDEXES = {
     "ix_listings_search_fts",  # 0004: GIN over to_tsvector('simple', listings.search_text)
+    "ix_topics_title_fts",  # 0005: GIN over to_tsvector('simple', topics.title)
+    "ix_posts_body_fts",  # 0005: GIN over to_tsvector('simple', posts.body)
 }
 
 
