@@ -11,6 +11,7 @@ import os
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import observability
 from config import CONFIGS, Config, ProductionConfig
 
 
@@ -32,6 +33,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_request_hooks(app)
+    observability.register(app)  # /metrics and the per-request access line
     return app
 
 
