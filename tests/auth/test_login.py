@@ -114,3 +114,11 @@ def test_successful_logins_do_not_use_up_the_allowance(client, auth, user):
     for _ in range(12):
         assert auth.login().status_code == 302
         auth.logout()
+
+
+def test_login_attempts_are_rate_limited_per_address(app, client, db):
+    for i in range(10):
+        data = {"login": f"guess{i}", "password": "nope-nope", "csrf_token": csrf_token(client, "/auth/login")}
+        assert client.post("/auth/login", data=data).status_code == 200
+    data = {"login": "someone-else", "password": "nope-nope", "csrf_token": csrf_token(client, "/auth/login")}
+    assert client.post("/auth/login", data=data).status_code == 429
