@@ -27,3 +27,15 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class NotificationSetting(db.Model):
+    """A user's choice for one kind of notification. No row means the default:
+    shown on the site, no email."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[bool] = mapped_column(default=False)

@@ -48,3 +48,20 @@ def deliver(app: Flask, message: EmailMessage) -> None:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException):
         log.exception("could not send mail to %s", message["To"])
+
+
+def send_notification_email(to: str, kind: str, payload: dict) -> None:
+    """Mail a notification the user opted into; links are made absolute with SITE_URL."""
+    from flask_babel import gettext as _
+
+    from app.notifications.services import describe
+
+    app = current_app._get_current_object()
+    info = describe(kind, payload)
+    lines = [info["title"] or ""]
+    if info["text"]:
+        lines += ["", info["text"]]
+    if info["url"]:
+        lines += ["", app.config["SITE_URL"] + info["url"]]
+    lines += ["", _("You get these emails because you asked for them in your notification settings.")]
+    send_email(to, _("Garage: %(title)s", title=info["title"]), "\n".join(lines))

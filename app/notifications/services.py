@@ -1,19 +1,24 @@
-"""Creating notifications. Any feature calls `notify`; the caller commits.
+"""Creating and reading notifications. Any feature calls `notify`; the caller commits.
 
-The live push (the new unread count, to the user's Socket.IO room) happens only after
-the transaction commits, so a browser never hears of a notification that was rolled back.
+`notify` respects the recipient's settings: a kind switched off is not stored at all,
+and a kind with email opted into is also mailed. The live push (how many arrived, to the
+user's Socket.IO room) and the emails happen only after the transaction commits, so
+nobody hears of a notification that was rolled back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, func, select
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from app.chat.presence import user_room
 from app.extensions import db, socketio
-from app.models import Notification
+from app.models import Notification, NotificationSetting, User
+from app.models.user import utcnow
 
 KINDS = (
     "message",  # new chat message while the conversation is not open
@@ -25,15 +30,41 @@ KINDS = (
     "sold",  # a favourite listing was sold
     "saved_search",  # new listings match a saved search
 )
+# Sent by the site itself; a user cannot switch them off.
+SYSTEM_KINDS = ("warning",)
+KIND_LABELS = {
+    "message": _l("New chat messages"),
+    "reply": _l("Replies in my topics"),
+    "mention": _l("Mentions of me"),
+    "quote": _l("Quotes of my posts"),
+    "review": _l("Reviews of me as a seller"),
+    "price_drop": _l("Price drops on my favourites"),
+    "sold": _l("My favourites sold"),
+    "saved_search": _l("New cars for my saved searches"),
+    "warning": _l("Moderator warnings"),
+}
 PENDING = "garage_notified_users"
+PENDING_EMAILS = "garage_notification_emails"
+PER_PAGE = 20
 
 
-def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification:
-    """Store a notification for `user_id`; its unread count is pushed after commit."""
+def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | None:
+    """Store a notification for `user_id` unless they switched `kind` off (then None).
+
+    Its unread count is pushed after commit; an email goes out after commit when the
+    user opted into email for this kind.
+    """
+    setting = db.session.get(NotificationSetting, (user_id, kind)) if kind in KINDS else None
+    if setting is not None and not setting.enabled:
+        return None
     notification = Notification(user_id=user_id, kind=kind, payload=payload)
     db.session.add(notification)
     pending = db.session.info.setdefault(PENDING, {})
     pending[user_id] = pending.get(user_id, 0) + 1
+    if setting is not None and setting.email:
+        email = db.session.scalar(select(User.email).where(User.id == user_id))
+        if email:
+            db.session.info.setdefault(PENDING_EMAILS, []).append((email, kind, dict(payload)))
     return notification
 
 
@@ -47,19 +78,107 @@ def push_unread(user_id: int) -> None:
     socketio.emit("notification", {"unread": unread_count(user_id)}, to=user_room(user_id))
 
 
+def page_of(user_id: int, page: int):
+    """One page of the user's notifications, newest first (a Flask-SQLAlchemy Pagination)."""
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def mark_read(user_id: int, notification_id: int) -> Notification | None:
+    """Mark one of the user's own notifications read; None when it is not theirs."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user_id:
+        return None
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+    return notification
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount or 0
+
+
+def settings_for(user_id: int) -> dict[str, NotificationSetting]:
+    """The user's setting for every switchable kind (defaults for kinds never touched)."""
+    stored = {
+        s.kind: s for s in db.session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
+    }
+    return {kind: stored.get(kind) or NotificationSetting(kind=kind, enabled=True, email=False) for kind in KINDS}
+
+
+def save_settings(user_id: int, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Store (enabled, email) per kind; unknown kinds are ignored."""
+    for kind, (enabled, email) in choices.items():
+        if kind not in KINDS:
+            continue
+        setting = db.session.get(NotificationSetting, (user_id, kind))
+        if setting is None:
+            setting = NotificationSetting(user_id=user_id, kind=kind)
+            db.session.add(setting)
+        setting.enabled = enabled
+        setting.email = email and enabled
+    db.session.flush()
+
+
 @event.listens_for(Session, "after_commit")
 def push_after_commit(session: Session) -> None:
     # No SQL is allowed here: send how many arrived; the page adds them to its badge.
     for user_id, new in session.info.pop(PENDING, {}).items():
         socketio.emit("notification", {"new": new}, to=user_room(user_id))
+    emails = session.info.pop(PENDING_EMAILS, [])
+    if emails and has_app_context():
+        from app.notifications.email import send_notification_email
+
+        for to, kind, payload in emails:
+            try:
+                send_notification_email(to, kind, payload)
+            except Exception:  # a mail problem must never break the page that notified
+                current_app.logger.exception("could not queue notification mail to %s", to)
 
 
 @event.listens_for(Session, "after_rollback")
 def forget_on_rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(PENDING_EMAILS, None)
 
 
 def register_nav_counter() -> None:
     from app.main.helpers import NAV_COUNTERS
 
     NAV_COUNTERS["notifications"] = lambda user: unread_count(user.id)
+
+
+def describe(kind: str, payload: dict[str, Any]) -> dict[str, str | None]:
+    """Title, text and link of a notification, from whatever its payload carries.
+
+    Features fill payloads differently; this picks the first of the usual keys and falls
+    back to the kind's label. Only links within the site are kept.
+    """
+    payload = payload if isinstance(payload, dict) else {}
+
+    def first(*keys: str) -> str:
+        for key in keys:
+            value = payload.get(key)
+            if isinstance(value, str | int | float) and str(value).strip():
+                return str(value).strip()
+        return ""
+
+    title = first("title", "subject", "topic_title", "listing_title") or str(KIND_LABELS.get(kind, kind))
+    text = first("text", "excerpt", "body", "message", "reason")
+    if text == title:
+        text = ""
+    url = first("url", "link")
+    if not url.startswith("/") or url.startswith(("//", "/\\")):
+        url = ""
+    return {"title": title[:200], "text": text[:500], "url": url or None, "actor": first("actor", "from", "author")}
