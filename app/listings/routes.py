@@ -1,19 +1,357 @@
-"""Listing pages."""
+"""Listing pages: search, create and edit, the listing page, photos (JSON), favourites and
+saved searches. Owners-only actions answer 403 to anyone else; hidden listings are 404."""
 
-from flask import render_template
-from flask_login import login_required
+from __future__ import annotations
 
-from app.listings import bp
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.catalog import services as catalog
+from app.catalog.choices import (
+    BODY_TYPES,
+    COLOURS,
+    CONDITIONS,
+    DRIVES,
+    FUELS,
+    STEERING,
+    TRANSMISSIONS,
+)
+from app.extensions import db
+from app.listings import bp, services
+from app.listings.forms import DeleteForm, ListingForm, SaveSearchForm
+from app.media import ImageRejected
+from app.models import Listing, ListingPhoto, SavedSearch
+from app.models.listing import MAX_PHOTOS
+
+CHOICES = {
+    "body": BODY_TYPES,
+    "fuel": FUELS,
+    "transmission": TRANSMISSIONS,
+    "drive": DRIVES,
+    "colour": COLOURS,
+    "steering": STEERING,
+    "condition": CONDITIONS,
+}
+
+
+def get_listing_or_404(listing_id: int) -> Listing:
+    """The listing if the current user may see it: public, or theirs, or they moderate."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        abort(404)
+    if not listing.is_public and not can_manage(listing) and not moderates():
+        abort(404)
+    return listing
+
+
+def get_listing_for_owner(listing_id: int) -> Listing:
+    """The listing if the current user owns it: 404 when missing or removed, 403 otherwise."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or listing.status == "removed":
+        abort(404)
+    if not can_manage(listing):
+        abort(403)
+    return listing
+
+
+def can_manage(listing: Listing) -> bool:
+    return current_user.is_authenticated and current_user.id == listing.seller_id
+
+
+def moderates() -> bool:
+    return current_user.is_authenticated and current_user.is_moderator
+
+
+def filter_options(filters: services.Filters) -> dict:
+    """Select options for the filter form, the dependent ones from the chosen parent."""
+    v = filters.values
+    return {
+        "brands": catalog.brand_choices(),
+        "models": catalog.model_choices(v.get("brand")),
+        "generations": catalog.generation_choices(v.get("model")) if v.get("model") else [],
+        "regions": catalog.region_choices(),
+        "cities": catalog.city_choices(v.get("region")),
+        "choices": CHOICES,
+        "sorts": SORT_LABELS(),
+    }
+
+
+def SORT_LABELS() -> list[tuple[str, str]]:  # noqa: N802 (translated at request time)
+    return [
+        ("newest", _("Newest first")),
+        ("price_asc", _("Cheapest first")),
+        ("price_desc", _("Most expensive first")),
+        ("year_desc", _("Newest model year")),
+        ("mileage_asc", _("Lowest mileage")),
+    ]
 
 
 @bp.route("/")
 def search():
-    """Search listings."""
-    return render_template("listings/search.html")
+    """Search with filters; every filter lives in the URL. Malformed values are ignored."""
+    filters = services.Filters.parse(request.args)
+    page = services.search(filters)
+    save_form = SaveSearchForm(query=filters.query_string()) if current_user.is_authenticated else None
+    return render_template(
+        "listings/search.html",
+        filters=filters,
+        page=page,
+        options=filter_options(filters),
+        save_form=save_form,
+        **services.card_context(page.listings, current_user),
+    )
 
 
-@bp.route("/new")
+@bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Create a listing."""
-    return render_template("listings/search.html")
+    """Create a listing; photos are added on the next page."""
+    form = ListingForm()
+    form.fill_choices()
+    if form.validate_on_submit():
+        listing = services.create_listing(current_user, form.listing_data())
+        db.session.commit()
+        flash(_("Your listing is published. Now add photos."), "success")
+        return redirect(url_for("listings.edit", listing_id=listing.id, _anchor="photos"))
+    return render_template("listings/form.html", form=form, listing=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(listing_id: int):
+    """Edit one's own listing and manage its photos; others get 403."""
+    listing = get_listing_for_owner(listing_id)
+    form = ListingForm(obj=listing)
+    if request.method == "GET":
+        form.region_id.data = listing.region_id
+    form.fill_choices()
+    if form.validate_on_submit():
+        services.update_listing(listing, form.listing_data())
+        db.session.commit()
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("listings.show", listing_id=listing.id))
+    photos = services.ordered_photos(listing)
+    return render_template(
+        "listings/form.html", form=form, listing=listing, photos=photos, max_photos=MAX_PHOTOS
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<int:listing_id>/status", methods=["POST"])
+@login_required
+def change_status(listing_id: int):
+    """Reserve, mark sold, archive, re-activate or delete (soft) one's own listing."""
+    listing = get_listing_for_owner(listing_id)
+    form = DeleteForm()
+    action = request.form.get("action", "")
+    if not form.validate_on_submit() or not services.change_status(listing, action):
+        flash(_("That change is not possible for this listing."), "danger")
+        return redirect(url_for("listings.show", listing_id=listing.id))
+    db.session.commit()
+    flash(_("The listing is now: %(status)s.", status=status_label(listing.status)), "success")
+    if listing.status == "removed":
+        return redirect(url_for("profile.show", username=current_user.username))
+    return redirect(url_for("listings.show", listing_id=listing.id))
+
+
+def status_label(status: str) -> str:
+    return {
+        "active": _("for sale"),
+        "reserved": _("reserved"),
+        "sold": _("sold"),
+        "archived": _("archived"),
+        "removed": _("deleted"),
+    }.get(status, status)
+
+
+@bp.route("/<int:listing_id>")
+def show(listing_id: int):
+    """The listing page: gallery, specs, price history, seller, similar cars. Counts a view
+    once a day per visitor, never the owner's."""
+    listing = get_listing_for_owner_or_public(listing_id)
+    owner = can_manage(listing)
+    if not owner and listing.is_public:
+        visitor = services.visitor_key(current_user, request.remote_addr, request.headers.get("User-Agent"))
+        if services.record_view(listing, visitor):
+            db.session.commit()
+            db.session.refresh(listing)
+    rating = services.seller_ratings({listing.seller_id}).get(listing.seller_id)
+    similar = services.similar_listings(listing)
+    others = services.seller_listings(listing.seller_id, exclude=listing.id)
+    favourites = services.favourite_ids(current_user, [listing.id, *(item.id for item in similar + others)])
+    return render_template(
+        "listings/show.html",
+        listing=listing,
+        photos=services.ordered_photos(listing),
+        owner=owner,
+        rating=rating,
+        similar=similar,
+        others=others,
+        favourite_ids=favourites,
+        ratings=services.seller_ratings({item.seller_id for item in similar + others}),
+        choices=CHOICES,
+        chat_url=chat_url(listing),
+        report_url=report_url(listing),
+        status_form=DeleteForm(),
+        status_label=status_label,
+    )
+
+
+def get_listing_for_owner_or_public(listing_id: int) -> Listing:
+    return get_listing_or_404(listing_id)
+
+
+def chat_url(listing: Listing) -> str | None:
+    """The chat with the seller about this listing, once the chat feature provides it."""
+    if "chat.conversation" not in current_app.view_functions:
+        return None
+    return url_for("chat.conversation", username=listing.seller.username, listing=listing.id)
+
+
+def report_url(listing: Listing) -> str | None:
+    if "reports.new" not in current_app.view_functions:
+        return None
+    return url_for("reports.new", target_type="listing", target_id=listing.id)
+
+
+# --- photos (JSON, called by listings.js) --------------------------------------------
+
+
+@bp.route("/<int:listing_id>/photos", methods=["POST"])
+@login_required
+def upload_photos(listing_id: int):
+    """Add one or more photos (field "photos"); answers the gallery and per-file errors as
+    JSON. Refuses others' listings (403) and more than MAX_PHOTOS photos."""
+    listing = get_listing_for_owner(listing_id)
+    files = request.files.getlist("photos")
+    if not files:
+        return jsonify(error=_("Choose at least one picture.")), 400
+    errors = []
+    for upload in files:
+        try:
+            services.add_photo(listing, upload.stream)
+        except services.PhotoLimit:
+            errors.append({"file": upload.filename, "error": _("A listing has at most %(n)s photos.", n=MAX_PHOTOS)})
+            break
+        except ImageRejected as error:
+            errors.append({"file": upload.filename, "error": str(error)})
+    db.session.commit()
+    photos = [services.photo_json(photo) for photo in services.ordered_photos(listing)]
+    status = 400 if errors and len(errors) == len(files) else 200
+    return jsonify(photos=photos, errors=errors), status
+
+
+def get_photo_for_owner(listing_id: int, photo_id: int) -> tuple[Listing, ListingPhoto]:
+    listing = get_listing_for_owner(listing_id)
+    photo = db.session.get(ListingPhoto, photo_id)
+    if photo is None or photo.listing_id != listing.id:
+        abort(404)
+    return listing, photo
+
+
+@bp.route("/<int:listing_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@login_required
+def delete_photo(listing_id: int, photo_id: int):
+    """Delete one photo of one's own listing."""
+    listing, photo = get_photo_for_owner(listing_id, photo_id)
+    services.delete_photo(listing, photo)
+    db.session.commit()
+    return jsonify(photos=[services.photo_json(p) for p in services.ordered_photos(listing)])
+
+
+@bp.route("/<int:listing_id>/photos/order", methods=["POST"])
+@login_required
+def order_photos(listing_id: int):
+    """Reorder photos: JSON {"ids": [...]} with every photo id once; the first is the cover."""
+    listing = get_listing_for_owner(listing_id)
+    payload = request.get_json(silent=True) or {}
+    ids = payload.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        return jsonify(error=_("Send the list of photo ids.")), 400
+    if not services.reorder_photos(listing, ids):
+        return jsonify(error=_("The list must hold each photo of this listing once.")), 400
+    db.session.commit()
+    return jsonify(photos=[services.photo_json(p) for p in services.ordered_photos(listing)])
+
+
+# --- favourites ----------------------------------------------------------------------
+
+
+@bp.route("/<int:listing_id>/favorite", methods=["POST"])
+@login_required
+def toggle_favorite(listing_id: int):
+    """Save or unsave a public listing; JSON for scripts, a redirect for plain forms."""
+    listing = get_listing_or_404(listing_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if not listing.is_public:
+        abort(404)
+    saved = services.toggle_favourite(current_user, listing)
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(saved=saved)
+    flash(_("Saved to your favourites.") if saved else _("Removed from your favourites."), "success")
+    return redirect(request.referrer or url_for("listings.show", listing_id=listing.id))
+
+
+def favorites():
+    """The signed-in user's saved listings (at /favorites)."""
+    listings = services.user_favourites(current_user)
+    return render_template(
+        "listings/favorites.html", listings=listings, **services.card_context(listings, current_user)
+    )
+
+
+@bp.record_once
+def register_favorites(state) -> None:
+    state.app.add_url_rule("/favorites", "listings.favorites", login_required(favorites))
+
+
+# --- saved searches ------------------------------------------------------------------
+
+
+@bp.route("/saved", methods=["GET", "POST"])
+@login_required
+def saved_searches():
+    """List one's saved searches; POST saves the current filters."""
+    form = SaveSearchForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        filters = services.Filters.parse(services.MultiArgs(form.query.data or ""))
+        if services.save_search(current_user, filters, form.name.data) is None:
+            flash(_("You have too many saved searches; delete some first."), "warning")
+        else:
+            db.session.commit()
+            flash(_("Search saved. We will tell you about new matches."), "success")
+        return redirect(url_for("listings.saved_searches"))
+    query = select(SavedSearch).where(SavedSearch.user_id == current_user.id).order_by(SavedSearch.created_at.desc())
+    return render_template("listings/saved.html", searches=list(db.session.scalars(query)), delete_form=DeleteForm())
+
+
+@bp.route("/saved/<int:search_id>/delete", methods=["POST"])
+@login_required
+def delete_saved_search(search_id: int):
+    """Delete one of one's own saved searches (others' → 404)."""
+    saved = db.session.get(SavedSearch, search_id)
+    if saved is None or saved.user_id != current_user.id:
+        abort(404)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    services.delete_saved_search(saved)
+    db.session.commit()
+    flash(_("Saved search deleted."), "success")
+    return redirect(url_for("listings.saved_searches"))
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The signed-in user's own listings in every state but deleted, with views and favourites."""
+    query = (
+        select(Listing)
+        .where(Listing.seller_id == current_user.id, Listing.status != "removed")
+        .order_by(Listing.updated_at.desc())
+    )
+    return render_template("listings/mine.html", listings=list(db.session.scalars(query)), status_label=status_label)

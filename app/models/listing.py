@@ -162,6 +162,9 @@ class SavedSearch(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     query: Mapped[str] = mapped_column(String(2000))  # the search page's query string
+    # The make filter, copied out so a new listing is checked only against searches that
+    # name its make or no make at all.
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_notified_at: Mapped[datetime | None]
 

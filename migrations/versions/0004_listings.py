@@ -25,12 +25,15 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('query', sa.String(length=2000), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_notified_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_saved_searches_brand_id_brands'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_saved_searches_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_searches'))
     )
     with op.batch_alter_table('saved_searches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_searches_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_saved_searches_user_id'), ['user_id'], unique=False)
 
     op.create_table('listings',
@@ -199,6 +202,7 @@ def downgrade():
     op.drop_table('listings')
     with op.batch_alter_table('saved_searches', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_saved_searches_user_id'))
+        batch_op.drop_index(batch_op.f('ix_saved_searches_brand_id'))
 
     op.drop_table('saved_searches')
     # ### end Alembic commands ###

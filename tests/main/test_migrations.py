@@ -14,7 +14,6 @@ from app import create_app
 from app.extensions import db
 from tests.conftest import TMP, Config
 
-
 # PostgreSQL-only indexes that migrations create under a dialect check and models cannot
 # describe portably; alembic reports them as "removed". Only these names are ignored.
 POSTGRESQL_ONLY_INDEXES = {

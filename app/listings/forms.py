@@ -1,0 +1,151 @@
+"""Listing forms: create/edit, saving a search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.catalog import services as catalog
+from app.catalog.choices import (
+    BODY_TYPES,
+    COLOURS,
+    CONDITIONS,
+    CURRENCIES,
+    DRIVES,
+    FUELS,
+    STEERING,
+    TRANSMISSIONS,
+    select_choices,
+)
+from app.extensions import db
+from app.listings.vin import normalize_vin, vin_problem
+from app.models import City, Generation
+
+MAX_PRICE = 100_000_000_000  # 100 billion in any currency: anything above is a typo
+MAX_MILEAGE = 2_000_000
+VIN_MESSAGES = {
+    "length": _l("A VIN has exactly 17 characters."),
+    "characters": _l("A VIN uses digits and Latin letters except I, O and Q."),
+    "check_digit": _l("This VIN's check digit (9th character) does not match: please check for a typo."),
+}
+
+
+def int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def max_year() -> int:
+    return date.today().year + 1
+
+
+class ListingForm(FlaskForm):
+    brand_id = SelectField(_l("Make"), coerce=int_or_none, validators=[InputRequired(_l("Choose the make."))])
+    model_id = SelectField(
+        _l("Model"), coerce=int_or_none, validate_choice=False, validators=[InputRequired(_l("Choose the model."))]
+    )
+    generation_id = SelectField(_l("Generation"), coerce=int_or_none, validate_choice=False)
+    year = IntegerField(_l("Year"), validators=[InputRequired(_l("Enter the year of manufacture."))])
+    mileage_km = IntegerField(
+        _l("Mileage, km"),
+        validators=[
+            InputRequired(_l("Enter the mileage (0 for a new car).")),
+            NumberRange(0, MAX_MILEAGE, _l("Mileage is between 0 and 2,000,000 km.")),
+        ],
+    )
+    price = IntegerField(
+        _l("Price"),
+        validators=[
+            InputRequired(_l("Enter the price.")),
+            NumberRange(1, MAX_PRICE, _l("The price must be above zero and below 100 billion.")),
+        ],
+    )
+    currency = SelectField(_l("Currency"), choices=list(CURRENCIES.items()), default="KZT")
+    body = SelectField(_l("Body"), choices=select_choices(BODY_TYPES))
+    fuel = SelectField(_l("Fuel"), choices=select_choices(FUELS))
+    transmission = SelectField(_l("Transmission"), choices=select_choices(TRANSMISSIONS))
+    drive = SelectField(_l("Drive"), choices=select_choices(DRIVES))
+    colour = SelectField(_l("Colour"), choices=select_choices(COLOURS))
+    steering = SelectField(_l("Steering"), choices=select_choices(STEERING), default="left")
+    condition = SelectField(_l("Condition"), choices=select_choices(CONDITIONS), default="used")
+    engine_volume_l = DecimalField(
+        _l("Engine volume, l"),
+        places=1,
+        validators=[Optional(), NumberRange(0.1, 10, _l("Engine volume is between 0.1 and 10 litres."))],
+    )
+    power_hp = IntegerField(
+        _l("Power, hp"), validators=[Optional(), NumberRange(1, 2000, _l("Power is between 1 and 2,000 hp."))]
+    )
+    vin = StringField(_l("VIN (optional)"), validators=[Optional(), Length(max=40)], filters=[strip])
+    region_id = SelectField(_l("Region"), coerce=int_or_none, validators=[InputRequired(_l("Choose the region."))])
+    city_id = SelectField(
+        _l("City"), coerce=int_or_none, validate_choice=False, validators=[InputRequired(_l("Choose the city."))]
+    )
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=5000, message=_l("At most 5,000 characters."))], filters=[strip]
+    )
+    submit = SubmitField(_l("Save listing"))
+
+    def fill_choices(self) -> None:
+        """Options for the selects, from the make/model/region currently chosen."""
+        self.brand_id.choices = [(None, _l("Choose the make")), *catalog.brand_choices()]
+        self.model_id.choices = [(None, _l("Choose the model")), *catalog.model_choices(self.brand_id.data)]
+        self.generation_id.choices = [(None, _l("Not sure")), *catalog.generation_choices(self.model_id.data)]
+        self.region_id.choices = [(None, _l("Choose the region")), *catalog.region_choices()]
+        self.city_id.choices = [(None, _l("Choose the city")), *catalog.city_choices(self.region_id.data)]
+
+    def validate_year(self, field) -> None:
+        if field.data is not None and not 1900 <= field.data <= max_year():
+            raise ValidationError(_l("The year is between 1900 and %(year)s.", year=max_year()))
+
+    def validate_model_id(self, field) -> None:
+        if field.data not in {value for value, _label in catalog.model_choices(self.brand_id.data)}:
+            raise ValidationError(_l("Choose a model of this make."))
+
+    def validate_generation_id(self, field) -> None:
+        if field.data is None:
+            return
+        generation = db.session.get(Generation, field.data)
+        if generation is None or generation.model_id != self.model_id.data:
+            raise ValidationError(_l("Choose a generation of this model."))
+
+    def validate_city_id(self, field) -> None:
+        city = db.session.get(City, field.data) if field.data else None
+        if city is None or city.region_id != self.region_id.data:
+            raise ValidationError(_l("Choose a city of this region."))
+
+    def validate_vin(self, field) -> None:
+        vin = normalize_vin(field.data or "")
+        field.data = vin or None
+        if vin and (problem := vin_problem(vin)):
+            raise ValidationError(VIN_MESSAGES[problem])
+
+    def listing_data(self) -> dict:
+        data = {name: getattr(self, name).data for name in self._fields if name not in ("csrf_token", "submit")}
+        volume = data.get("engine_volume_l")
+        data["engine_volume_l"] = float(volume) if volume is not None else None
+        return data
+
+
+class SaveSearchForm(FlaskForm):
+    name = StringField(_l("Name of the search"), validators=[Length(max=120)], filters=[strip])
+    query = HiddenField(validators=[Length(max=2000)])
+    save = SubmitField(_l("Save this search"))
+
+
+class DeleteForm(FlaskForm):
+    """A button that posts (CSRF included)."""
+
+    confirm = HiddenField(default="1", validators=[DataRequired()])

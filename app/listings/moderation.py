@@ -1,0 +1,41 @@
+"""The listing kind in the moderation queue: remove sets status "removed", restore makes it
+active again."""
+
+from __future__ import annotations
+
+from app.admin.targets import ModerationTarget, register_target
+from app.extensions import db
+from app.models import Listing
+
+
+def load(listing_id: int) -> Listing | None:
+    return db.session.get(Listing, listing_id)
+
+
+def remove(listing: Listing) -> None:
+    listing.status = "removed"
+
+
+def restore(listing: Listing) -> None:
+    listing.status = "active"
+
+
+def url(listing: Listing) -> str | None:
+    from app.listings.services import listing_url
+
+    return listing_url(listing.id)
+
+
+register_target(
+    ModerationTarget(
+        kind="listing",
+        load=load,
+        title=lambda listing: listing.title,
+        url=url,
+        excerpt=lambda listing: (listing.description or "")[:300],
+        author_id=lambda listing: listing.seller_id,
+        remove=remove,
+        restore=restore,
+        is_removed=lambda listing: listing.status == "removed",
+    )
+)
