@@ -29,4 +29,10 @@ def update_dealer(user: User, data: dict) -> DealerProfile:
 
 def profile_stats(user: User) -> list[tuple[str, int | str]]:
     """Counters shown on a profile page: (label, value). Features add theirs here."""
-    return []
+    from flask_babel import gettext as _
+
+    from app.forum.services import user_post_count, user_topic_count
+
+    stats: list[tuple[str, int | str]] = []
+    stats += [(_("Forum topics"), user_topic_count(user)), (_("Forum posts"), user_post_count(user))]
+    return stats
