@@ -57,10 +57,18 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure_login(login_manager)
+    from app.chat.presence import make_client_manager
+
+    queue_options = {}
+    if manager := make_client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]):
+        queue_options["client_manager"] = manager  # can disconnect a user on every worker
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or choose_async_mode(),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # one client's events in order: two quick sends are stored and emitted alike
+        async_handlers=False,
+        **queue_options,
         # Same origin only (python-engineio's default); never "*".
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
         manage_session=False,

@@ -1,7 +1,14 @@
-"""Buyer–seller chat: conversation pages and Socket.IO handlers."""
+"""Buyer–seller chat: conversation pages (`routes`), Socket.IO handlers (`events`), the
+navbar's unread-messages badge, the "message" moderation target and demo conversations."""
 
 from flask import Blueprint
 
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
-from app.chat import events, routes  # noqa: E402,F401
+from app.chat import demo, events, moderation, routes, services  # noqa: E402,F401
+from app.cli import DEMO_LOADERS  # noqa: E402
+from app.main.helpers import NAV_COUNTERS  # noqa: E402
+
+NAV_COUNTERS["messages"] = lambda user: services.unread_count(user.id)
+moderation.register()
+DEMO_LOADERS.append(demo.load_demo_chat)

@@ -1,18 +1,243 @@
-"""Socket.IO handlers. Every connection belongs to a signed-in user."""
+"""Socket.IO handlers for chat. Every connection belongs to a signed-in user.
+
+Contract (docs: DESIGN.md, "Socket.IO contract"):
+
+- connect: refused without a signed-in session; the socket joins `user_<id>`.
+- `join_chat {with}` / `leave_chat {with}`: the server joins or leaves `pair_<low>_<high>`
+  for the signed-in user and the named person; a client never names a room.
+- `send_message {to, body, client_id, listing_id?}`: ack `{ok, message}` or `{ok: false, error}`.
+- `typing {to}`, `mark_read {conversation_id, up_to_id}`, `sync {conversation_id, after_id}`.
+- Server to client: `new_message`, `typing`, `messages_read`, `unread_count`.
+
+Flask-SocketIO freezes the session at connect, so the user's id and session version are
+kept with the socket and checked against the database on every event (`authenticated_only`):
+a socket of a user who signed out, changed password or was banned is refused and closed.
+Handlers never write to the session. A bad payload gets an error ack; the connection stays.
+"""
 
 from __future__ import annotations
 
-from flask_login import current_user
-from flask_socketio import join_room
+import time
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
-from app.chat.presence import user_room
-from app.extensions import socketio
+from flask import current_app, g, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import disconnect, emit, join_room, leave_room
+
+from app.chat import services
+from app.chat.presence import user_room, viewing
+from app.chat.services import ChatError, Person
+from app.extensions import db, socketio
+
+IDENTITY = "garage.chat.identity"
+TYPING_EVERY = 1.0  # seconds between two typing events of one socket
+
+
+@dataclass(frozen=True)
+class Identity(Person):
+    version: int
+
+
+def error(message: str) -> dict[str, Any]:
+    return {"ok": False, "error": message}
+
+
+def authenticated_only(handler):
+    """Run the handler only for a socket whose sign-in is still valid.
+
+    Checks the session version and ban on every event (one small query); a stale socket
+    gets an error ack and is disconnected. A payload that is not an object is refused
+    with an error ack. The handler receives the identity and the payload dict.
+    """
+
+    @wraps(handler)
+    def wrapped(data=None, *args):
+        identity: Identity | None = request.environ.get(IDENTITY)
+        if identity is None or not services.session_is_current(identity.id, identity.version):
+            disconnect()
+            return error(_("You are signed out. Sign in again."))
+        if not isinstance(data, dict):
+            return error(_("Bad request."))
+        return handler(identity, data)
+
+    return wrapped
+
+
+def viewing_registry():
+    return viewing(current_app.config["SOCKETIO_MESSAGE_QUEUE"])
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Refuse anonymous sockets; put each signed-in socket into its user's room."""
+    """Refuse anonymous sockets; put each signed-in socket into its user's room and send
+    the current unread count."""
+    g.pop("_login_user", None)  # load the user from this handshake's session, nothing cached
     if not current_user.is_authenticated:
         return False
-    join_room(user_room(current_user.id))
+    user = current_user
+    request.environ[IDENTITY] = Identity(user.id, user.username, user.name, user.session_version)
+    request.environ[IDENTITY + ".rooms"] = set()
+    join_room(user_room(user.id))
+    emit("unread_count", {"count": services.unread_count(user.id)})
     return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    """Forget which conversations this socket had open."""
+    identity: Identity | None = request.environ.get(IDENTITY)
+    if identity is None:
+        return
+    registry = viewing_registry()
+    for room in request.environ.get(IDENTITY + ".rooms", set()):
+        registry.remove(identity.id, room, request.sid)
+
+
+def other_person(identity: Identity, username: Any) -> Person:
+    person = services.find_person(username) if isinstance(username, str) else None
+    if person is None:
+        raise ChatError(_("No such user."))
+    if person.id == identity.id:
+        raise ChatError(_("You cannot write to yourself."))
+    return person
+
+
+@socketio.on("join_chat")
+@authenticated_only
+def on_join_chat(identity: Identity, data: dict):
+    """Open the conversation with `with`: join its pair room (only a pair that includes the
+    signed-in user can be joined). Ack: the conversation id (None before the first message)."""
+    try:
+        other = other_person(identity, data.get("with"))
+    except ChatError as refused:
+        return error(str(refused))
+    room = services.pair_room(identity.id, other.id)
+    join_room(room)
+    request.environ[IDENTITY + ".rooms"].add(room)
+    viewing_registry().add(identity.id, room, request.sid)
+    return {"ok": True, "conversation_id": services.find_conversation_id(identity.id, other.id)}
+
+
+@socketio.on("leave_chat")
+@authenticated_only
+def on_leave_chat(identity: Identity, data: dict):
+    """Close the conversation with `with` on this socket."""
+    try:
+        other = other_person(identity, data.get("with"))
+    except ChatError as refused:
+        return error(str(refused))
+    room = services.pair_room(identity.id, other.id)
+    leave_room(room)
+    request.environ[IDENTITY + ".rooms"].discard(room)
+    viewing_registry().remove(identity.id, room, request.sid)
+    return {"ok": True}
+
+
+@socketio.on("send_message")
+@authenticated_only
+def on_send_message(identity: Identity, data: dict):
+    """Store a message from the signed-in user to `to`, commit, then emit it to the pair
+    room and the recipient's new unread count. Refuses unknown recipients, blocked pairs,
+    bad or too long bodies, missing client ids and senders over the rate limit (error ack).
+    A resend with a known client_id acks the stored message and emits nothing new."""
+    try:
+        recipient = other_person(identity, data.get("to"))
+        message, created = services.send_message(
+            identity, recipient, data.get("body"), data.get("client_id"), data.get("listing_id")
+        )
+    except ChatError as refused:
+        db.session.rollback()
+        return error(str(refused))
+    if created:
+        publish_message(identity, recipient, message, skip_sid=request.sid)
+    return {"ok": True, "message": message}
+
+
+def publish_message(sender: Person, recipient: Person, message: dict, skip_sid: str | None = None) -> None:
+    """Commit the stored message (with a notification when the recipient does not have the
+    conversation open), then emit it and the recipient's unread count."""
+    room = services.pair_room(sender.id, recipient.id)
+    if not viewing_registry().is_viewing(recipient.id, room):
+        from app.notifications.services import notify
+
+        notify(
+            recipient.id,
+            "message",
+            {
+                "from": sender.username,
+                "name": sender.name,
+                "excerpt": message["body"][:140] if message["body"] else _("Picture"),
+                "url": url_for("chat.conversation", username=sender.username),
+            },
+        )
+    db.session.commit()
+    socketio.emit("new_message", message, to=room, skip_sid=skip_sid)
+    socketio.emit("unread_count", {"count": services.unread_count(recipient.id)}, to=user_room(recipient.id))
+
+
+@socketio.on("typing")
+@authenticated_only
+def on_typing(identity: Identity, data: dict):
+    """Tell the pair room that the signed-in user is typing; at most once a second per
+    socket (the browser fades the notice after a few seconds)."""
+    try:
+        other = other_person(identity, data.get("to"))
+    except ChatError as refused:
+        return error(str(refused))
+    now = time.monotonic()
+    if now - request.environ.get(IDENTITY + ".typing", 0.0) < TYPING_EVERY:
+        return {"ok": True, "throttled": True}
+    request.environ[IDENTITY + ".typing"] = now
+    if services.block_between(identity.id, other.id) is not None:
+        return {"ok": True}
+    socketio.emit(
+        "typing", {"from": identity.username}, to=services.pair_room(identity.id, other.id), skip_sid=request.sid
+    )
+    return {"ok": True}
+
+
+def int_field(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+@socketio.on("mark_read")
+@authenticated_only
+def on_mark_read(identity: Identity, data: dict):
+    """Mark the other person's messages up to `up_to_id` as read (only in one's own
+    conversation), then tell the pair room (✓✓ for the sender) and update one's badge."""
+    conversation = services.conversation_for(identity.id, data.get("conversation_id"))
+    up_to_id = int_field(data, "up_to_id")
+    if conversation is None or up_to_id is None:
+        return error(_("No such conversation."))
+    room = conversation.room
+    marked = services.mark_read(identity.id, conversation.id, up_to_id)
+    db.session.commit()
+    if marked:
+        socketio.emit(
+            "messages_read",
+            {"conversation_id": conversation.id, "up_to_id": up_to_id, "reader": identity.username},
+            to=room,
+        )
+        socketio.emit("unread_count", {"count": services.unread_count(identity.id)}, to=user_room(identity.id))
+    return {"ok": True, "marked": marked}
+
+
+@socketio.on("sync")
+@authenticated_only
+def on_sync(identity: Identity, data: dict):
+    """Messages of one's own conversation after `after_id` (what arrived while the socket was
+    down), oldest first; `more` is true when the client should ask again."""
+    conversation = services.conversation_for(identity.id, data.get("conversation_id"))
+    after_id = int_field(data, "after_id")
+    if conversation is None or after_id is None:
+        return error(_("No such conversation."))
+    rows = services.messages_after(conversation, after_id)
+    names = services.usernames(conversation)
+    messages = [services.message_payload(row, names.get(row.sender_id)) for row in rows]
+    return {"ok": True, "messages": messages, "more": len(rows) >= services.SYNC_LIMIT}

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and `db.create_all` see every table."""
 
+from app.models.chat import Conversation, Message, UserBlock  # noqa: F401
 from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa: F401
 from app.models.forum import ForumCategory, Post, Topic  # noqa: F401
 from app.models.moderation import AuditLog, Page, Report  # noqa: F401

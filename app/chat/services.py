@@ -1,0 +1,419 @@
+"""Chat operations: plain functions; the caller (route or event handler) commits.
+
+The functions on the send path (`send_message`, `unread_count`, `session_is_current`) work
+with ids and Core statements rather than loaded objects: they run for every message, and
+the profile in docs/performance.md showed ORM loading as the largest avoidable cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from limits import parse
+from sqlalchemy import and_, case, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.validators import username_key
+from app.extensions import db, limiter
+from app.models import Conversation, Message, User, UserBlock
+from app.models.user import utcnow
+
+MAX_BODY = 4000
+MAX_CLIENT_ID = 64
+HISTORY_PAGE = 30
+SYNC_LIMIT = 500
+DEFAULT_SEND_LIMIT = "10 per 10 seconds"
+
+
+class ChatError(Exception):
+    """A refused chat operation; str(error) is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the chat needs to know about a user: no ORM object on the hot path."""
+
+    id: int
+    username: str
+    name: str
+
+
+def pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def pair_room(a: int, b: int) -> str:
+    low, high = pair(a, b)
+    return f"pair_{low}_{high}"
+
+
+def find_person(username: str) -> Person | None:
+    """A user by username (any case), or None."""
+    if not isinstance(username, str) or not 0 < len(username) <= 30:
+        return None
+    row = db.session.execute(
+        select(User.id, User.username, User.display_name).where(User.username_key == username_key(username))
+    ).first()
+    return Person(row.id, row.username, row.display_name or row.username) if row else None
+
+
+def session_is_current(user_id: int, session_version: int) -> bool:
+    """The socket's sign-in still holds: same session version, not banned."""
+    row = db.session.execute(select(User.session_version, User.banned_until).where(User.id == user_id)).first()
+    if row is None or row.session_version != session_version:
+        return False
+    return row.banned_until is None or row.banned_until <= utcnow()
+
+
+# --- blocks ---------------------------------------------------------------------------
+
+
+def block_between(a: int, b: int) -> int | None:
+    """The id of whoever blocked the other (a first), or None."""
+    rows = db.session.scalars(
+        select(UserBlock.blocker_id).where(
+            or_(
+                and_(UserBlock.blocker_id == a, UserBlock.blocked_id == b),
+                and_(UserBlock.blocker_id == b, UserBlock.blocked_id == a),
+            )
+        )
+    ).all()
+    if a in rows:
+        return a
+    return rows[0] if rows else None
+
+
+def block(blocker_id: int, blocked_id: int) -> None:
+    """Block a user: they can no longer write to the blocker, and the conversation leaves
+    the blocker's list (its unread messages are marked read so the badge forgets them)."""
+    if blocker_id == blocked_id:
+        raise ChatError(_("You cannot block yourself."))
+    if db.session.get(UserBlock, (blocker_id, blocked_id)) is None:
+        db.session.add(UserBlock(blocker_id=blocker_id, blocked_id=blocked_id))
+    conversation_id = find_conversation_id(blocker_id, blocked_id)
+    if conversation_id:
+        mark_read(blocker_id, conversation_id, None)
+    db.session.flush()
+
+
+def unblock(blocker_id: int, blocked_id: int) -> None:
+    block_row = db.session.get(UserBlock, (blocker_id, blocked_id))
+    if block_row is not None:
+        db.session.delete(block_row)
+        db.session.flush()
+
+
+# --- conversations and messages --------------------------------------------------------
+
+
+def find_conversation_id(a: int, b: int) -> int | None:
+    low, high = pair(a, b)
+    return db.session.scalar(
+        select(Conversation.id).where(Conversation.user_low_id == low, Conversation.user_high_id == high)
+    )
+
+
+def conversation_for(user_id: int, conversation_id: Any) -> Conversation | None:
+    """The conversation if `user_id` is one of its two people, else None."""
+    if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
+        return None
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or not conversation.has(user_id):
+        return None
+    return conversation
+
+
+def get_or_create_conversation(a: int, b: int) -> int:
+    """The id of the pair's conversation, created on the first message."""
+    conversation_id = find_conversation_id(a, b)
+    if conversation_id is not None:
+        return conversation_id
+    low, high = pair(a, b)
+    try:
+        return db.session.scalar(
+            insert(Conversation)
+            .values(user_low_id=low, user_high_id=high, created_at=utcnow())
+            .returning(Conversation.id)
+        )
+    except IntegrityError:  # the other person's first message won the race
+        db.session.rollback()
+        return find_conversation_id(a, b)  # type: ignore[return-value]
+
+
+def rate_limited(sender_id: int) -> bool:
+    """True when the sender is over the per-user send limit (shared storage in production)."""
+    if not limiter.enabled:
+        return False
+    item = parse(current_app.config.get("CHAT_SEND_RATE_LIMIT", DEFAULT_SEND_LIMIT))
+    return not limiter.limiter.hit(item, "chat-send", str(sender_id))
+
+
+def clean_body(body: Any) -> str:
+    if body is None:
+        return ""
+    if not isinstance(body, str):
+        raise ChatError(_("The message must be text."))
+    body = body.strip()
+    if len(body) > MAX_BODY:
+        raise ChatError(_("A message can be at most %(max)d characters long.", max=MAX_BODY))
+    return body
+
+
+def clean_client_id(client_id: Any) -> str:
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
+        raise ChatError(_("The message has no valid client id."))
+    return client_id
+
+
+def send_message(
+    sender: Person,
+    recipient: Person,
+    body: Any,
+    client_id: Any,
+    listing_id: Any = None,
+    image: str | None = None,
+    rate_limit: bool = True,
+) -> tuple[dict[str, Any], bool]:
+    """Store a message from `sender` to `recipient`; return its payload and whether it is new.
+
+    Refuses (ChatError) an empty or too long body, writing to oneself, a blocked pair and a
+    sender over the rate limit (`rate_limit=False`: seeding and test data). A resend with a `client_id` the sender already used returns
+    the stored message instead of a second one. The caller commits before emitting.
+    """
+    body = clean_body(body)
+    client_id = clean_client_id(client_id)
+    if not body and not image:
+        raise ChatError(_("The message is empty."))
+    if sender.id == recipient.id:
+        raise ChatError(_("You cannot write to yourself."))
+    blocker = block_between(sender.id, recipient.id)
+    if blocker == sender.id:
+        raise ChatError(_("You have blocked %(name)s. Unblock them to write.", name=recipient.name))
+    if blocker is not None:
+        raise ChatError(_("%(name)s does not accept messages from you.", name=recipient.name))
+    if rate_limit and rate_limited(sender.id):
+        raise ChatError(_("You are sending messages too fast. Wait a few seconds."))
+    if not isinstance(listing_id, int) or isinstance(listing_id, bool) or listing_id <= 0:
+        listing_id = None
+    card = listing_card(listing_id) if listing_id else None
+    if listing_id and card is None and listing_cards_available():
+        listing_id = None  # no such listing: the message goes without a card
+
+    conversation_id = get_or_create_conversation(sender.id, recipient.id)
+    now = utcnow()
+    try:
+        message_id = db.session.scalar(
+            insert(Message)
+            .values(
+                conversation_id=conversation_id,
+                sender_id=sender.id,
+                body=body,
+                image=image,
+                listing_id=listing_id,
+                client_id=client_id,
+                created_at=now,
+            )
+            .returning(Message.id)
+        )
+    except IntegrityError:  # the same client_id again: a resend
+        db.session.rollback()
+        stored = db.session.scalar(
+            select(Message).where(Message.sender_id == sender.id, Message.client_id == client_id)
+        )
+        if stored is None:
+            raise
+        return message_payload(stored, sender.username), False
+    db.session.execute(update(Conversation).where(Conversation.id == conversation_id).values(last_message_at=now))
+    payload = {
+        "id": message_id,
+        "conversation_id": conversation_id,
+        "sender": sender.username,
+        "body": body,
+        "image": image_urls(image),
+        "listing": card,
+        "client_id": client_id,
+        "created_at": now.isoformat() + "Z",
+        "read": False,
+        "removed": False,
+    }
+    return payload, True
+
+
+def image_urls(name: str | None) -> dict[str, str] | None:
+    if not name:
+        return None
+    return {
+        "thumb": url_for("chat.image", name=name, variant="thumb"),
+        "full": url_for("chat.image", name=name, variant="full"),
+    }
+
+
+def message_payload(message: Message, sender_username: str | None = None) -> dict[str, Any]:
+    """What browsers get for a stored message (acks, sync, history)."""
+    removed = message.removed_at is not None
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "sender": sender_username or message.sender.username,
+        "body": "" if removed else message.body,
+        "image": None if removed else image_urls(message.image),
+        "listing": None if removed or not message.listing_id else listing_card(message.listing_id),
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat() + "Z",
+        "read": message.read_at is not None,
+        "removed": removed,
+    }
+
+
+def usernames(conversation: Conversation) -> dict[int, str]:
+    rows = db.session.execute(
+        select(User.id, User.username).where(User.id.in_([conversation.user_low_id, conversation.user_high_id]))
+    )
+    return {row.id: row.username for row in rows}
+
+
+def history(conversation: Conversation, before_id: int | None = None, limit: int = HISTORY_PAGE) -> list[Message]:
+    """Up to `limit` messages before `before_id` (or the latest), oldest first."""
+    query = select(Message).where(Message.conversation_id == conversation.id)
+    if before_id:
+        query = query.where(Message.id < before_id)
+    rows = db.session.scalars(query.order_by(Message.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+def messages_after(conversation: Conversation, after_id: int, limit: int = SYNC_LIMIT) -> list[Message]:
+    """What arrived after `after_id`, oldest first (sync after a reconnect)."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation.id, Message.id > after_id)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def mark_read(reader_id: int, conversation_id: int, up_to_id: int | None) -> int:
+    """Mark the other person's messages up to `up_to_id` (all when None) as read; return how many."""
+    query = update(Message).where(
+        Message.conversation_id == conversation_id,
+        Message.sender_id != reader_id,
+        Message.read_at.is_(None),
+    )
+    if up_to_id is not None:
+        query = query.where(Message.id <= up_to_id)
+    return db.session.execute(query.values(read_at=utcnow())).rowcount or 0
+
+
+def unread_in(conversation_column, user_id: int):
+    """Unread messages to `user_id` in one conversation: an index lookup on
+    (conversation_id, read_at) per conversation, never a scan of all unread messages."""
+    return (
+        select(func.count())
+        .where(
+            Message.conversation_id == conversation_column,
+            Message.read_at.is_(None),
+            Message.sender_id != user_id,
+        )
+        .correlate_except(Message)
+        .scalar_subquery()
+    )
+
+
+def unread_count(user_id: int) -> int:
+    """Unread messages to `user_id` over all conversations (the navbar badge)."""
+    query = select(func.coalesce(func.sum(unread_in(Conversation.id, user_id)), 0)).where(
+        or_(Conversation.user_low_id == user_id, Conversation.user_high_id == user_id)
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+@dataclass
+class ConversationRow:
+    conversation: Conversation
+    other: User
+    last: Message | None
+    unread: int
+
+
+def conversation_list(user_id: int, page: int = 1, per_page: int = 30) -> tuple[list[ConversationRow], bool]:
+    """The user's conversations, most recent first, without the ones whose other person they
+    blocked; and whether there is a next page."""
+    other_id = case((Conversation.user_low_id == user_id, Conversation.user_high_id), else_=Conversation.user_low_id)
+    last_id = (
+        select(func.max(Message.id))
+        .where(Message.conversation_id == Conversation.id)
+        .correlate_except(Message)
+        .scalar_subquery()
+    )
+    blocked = exists().where(UserBlock.blocker_id == user_id, UserBlock.blocked_id == User.id)
+    query = (
+        select(Conversation, User, last_id.label("last_id"), unread_in(Conversation.id, user_id).label("unread"))
+        .join(User, User.id == other_id)
+        .where(
+            or_(Conversation.user_low_id == user_id, Conversation.user_high_id == user_id),
+            Conversation.last_message_at.is_not(None),
+            ~blocked,
+        )
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    rows = db.session.execute(query).all()
+    last_ids = [row.last_id for row in rows[:per_page] if row.last_id]
+    last = {m.id: m for m in db.session.scalars(select(Message).where(Message.id.in_(last_ids)))} if last_ids else {}
+    items = [ConversationRow(row[0], row[1], last.get(row.last_id), row.unread or 0) for row in rows[:per_page]]
+    return items, len(rows) > per_page
+
+
+def image_visible_to(user_id: int, name: str) -> bool:
+    """A chat picture is visible only to the two people of the conversation it was sent in."""
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Message.image == name,
+                Message.removed_at.is_(None),
+                or_(Conversation.user_low_id == user_id, Conversation.user_high_id == user_id),
+            )
+        )
+    )
+
+
+def reportable_message(reporter_id: int, message_id: int) -> Message | None:
+    """A message the reporter received (one cannot report one's own or others' messages)."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.sender_id == reporter_id or not message.conversation.has(reporter_id):
+        return None
+    return message
+
+
+# --- listing cards ---------------------------------------------------------------------
+
+
+def listing_cards_available() -> bool:
+    try:
+        from app.listings.services import listing_card  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def listing_card(listing_id: int | None) -> dict[str, Any] | None:
+    """The listing card from the listings package (None when it is missing or gone)."""
+    if not listing_id:
+        return None
+    try:
+        from app.listings.services import listing_card as card
+    except ImportError:
+        return None
+    return card(listing_id)
+
+
+def since(value: datetime | None) -> str:
+    return value.isoformat() + "Z" if value else ""
