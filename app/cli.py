@@ -100,5 +100,8 @@ def createadmin_command(username: str, email: str, password: str | None):
 
 
 def register(app: Flask) -> None:
+    from app.catalog.cli import catalog_cli
+
     app.cli.add_command(seed_command)
     app.cli.add_command(createadmin_command)
+    app.cli.add_command(catalog_cli)

@@ -7,8 +7,10 @@ form on the server list the same options in the same order:
 - models, regions and cities: alphabetically;
 - generations: newest first (by first year of production).
 
-Each function refuses nothing: an unknown parent id gives ``None`` from ``get_*`` and an
-empty list from the ``*_of`` functions; the routes turn ``None`` into a 404.
+Each function refuses nothing: an unknown or out-of-range id (anything that is not a
+positive 32-bit integer, e.g. a huge number from a URL) gives ``None`` from ``get_*`` and
+an empty list from the ``*_of`` functions, never a database error; the routes turn ``None``
+into a 404.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Brand, CarModel, City, Generation, Region
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+
+
+def valid_id(value: object) -> bool:
+    """True for an int that can be a row id (SQLite and PostgreSQL reject larger numbers loudly)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def list_brands() -> list[Brand]:
@@ -29,28 +38,32 @@ def popular_brands() -> list[Brand]:
     return list(db.session.scalars(select(Brand).where(Brand.popular.is_(True)).order_by(Brand.name)))
 
 
-def get_brand(brand_id: int) -> Brand | None:
+def get_brand(brand_id: int | None) -> Brand | None:
     """The make with this id, or None."""
-    return db.session.get(Brand, brand_id)
+    return db.session.get(Brand, brand_id) if valid_id(brand_id) else None
 
 
-def get_model(model_id: int) -> CarModel | None:
+def get_model(model_id: int | None) -> CarModel | None:
     """The model with this id, or None."""
-    return db.session.get(CarModel, model_id)
+    return db.session.get(CarModel, model_id) if valid_id(model_id) else None
 
 
-def get_region(region_id: int) -> Region | None:
+def get_region(region_id: int | None) -> Region | None:
     """The region with this id, or None."""
-    return db.session.get(Region, region_id)
+    return db.session.get(Region, region_id) if valid_id(region_id) else None
 
 
-def models_of(brand_id: int) -> list[CarModel]:
+def models_of(brand_id: int | None) -> list[CarModel]:
     """The models of one make, by name."""
+    if not valid_id(brand_id):
+        return []
     return list(db.session.scalars(select(CarModel).where(CarModel.brand_id == brand_id).order_by(CarModel.name)))
 
 
-def generations_of(model_id: int) -> list[Generation]:
+def generations_of(model_id: int | None) -> list[Generation]:
     """The generations of one model, newest first."""
+    if not valid_id(model_id):
+        return []
     query = (
         select(Generation).where(Generation.model_id == model_id).order_by(Generation.year_from.desc(), Generation.name)
     )
@@ -62,8 +75,10 @@ def list_regions() -> list[Region]:
     return list(db.session.scalars(select(Region).order_by(Region.name)))
 
 
-def cities_of(region_id: int) -> list[City]:
+def cities_of(region_id: int | None) -> list[City]:
     """The cities of one region, by name."""
+    if not valid_id(region_id):
+        return []
     return list(db.session.scalars(select(City).where(City.region_id == region_id).order_by(City.name)))
 
 

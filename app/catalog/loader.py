@@ -1,0 +1,215 @@
+"""Loading the shipped catalogue (app/catalog/data/*.json) into the database.
+
+`load_catalog()` upserts: makes and regions by slug, models by (make, slug), generations by
+(model, name), cities by (region, slug). A row already present and equal is left alone,
+a changed one is updated in place (its id, and so every listing that points at it, stays),
+a missing one is inserted. Rows that are in the database but no longer in the data are kept
+(listings may refer to them) and only counted. Running it twice changes nothing the second
+time.
+
+It is bulk work: a handful of SELECTs to read what exists, then one multi-row INSERT and
+one executemany UPDATE per table and level. It adds and flushes; the caller commits once.
+
+It refuses data that cannot be loaded (a missing name, a generation whose last year is
+before its first, duplicate slugs within a parent) with a `CatalogDataError` naming the
+offending entry, before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from app.extensions import db
+from app.models import Brand, CarModel, City, Generation, Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAKES_FILE = "makes.json"
+LOCATIONS_FILE = "locations.json"
+TABLES = ("makes", "models", "generations", "regions", "cities")
+
+
+class CatalogDataError(ValueError):
+    """The dataset is malformed; the message says where."""
+
+
+def slugify(name: str) -> str:
+    """A URL-safe ASCII slug: 'Citroën' → 'citroen', 'Delica D:5' → 'delica-d-5'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    extra: int = 0  # in the database, not in the data (kept)
+
+
+@dataclass
+class LoadReport:
+    """What a load did, per table."""
+
+    tables: dict[str, Counts] = field(default_factory=lambda: {name: Counts() for name in TABLES})
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in self.tables.values())
+
+    def summary(self) -> str:
+        """One line for the console."""
+        if not self.changed:
+            totals = ", ".join(f"{c.unchanged} {name}" for name, c in self.tables.items())
+            return f"catalogue already up to date ({totals}); nothing changed"
+        parts = [
+            f"{name}: {c.created} new, {c.updated} updated, {c.unchanged} unchanged" for name, c in self.tables.items()
+        ]
+        return "catalogue loaded — " + "; ".join(parts)
+
+
+# --- reading and checking the files -------------------------------------------------------
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise CatalogDataError(f"{path}: {error}") from error
+
+
+def require_name(entry: Any, where: str) -> str:
+    name = entry.get("name") if isinstance(entry, dict) else entry
+    if not isinstance(name, str) or not name.strip():
+        raise CatalogDataError(f"{where}: a name is required")
+    return name.strip()
+
+
+def unique(items: list[dict], key: str, where: str) -> None:
+    seen: set = set()
+    for item in items:
+        if item[key] in seen:
+            raise CatalogDataError(f"{where}: duplicate {key} {item[key]!r}")
+        seen.add(item[key])
+
+
+def read_makes(path: Path) -> list[dict]:
+    """Makes from makes.json as plain dicts, checked."""
+    makes = []
+    for index, raw in enumerate(read_json(path).get("makes", [])):
+        name = require_name(raw, f"{path.name}: make #{index + 1}")
+        where = f"{path.name}: {name}"
+        models = []
+        for model_name, generations in (raw.get("models") or {}).items():
+            model_name = require_name(model_name, where)
+            gens = []
+            for gen in generations:
+                if not (isinstance(gen, list) and len(gen) == 3 and isinstance(gen[1], int)):
+                    raise CatalogDataError(f"{where} {model_name}: generation {gen!r} is not [name, from, to]")
+                gen_name, year_from, year_to = str(gen[0]).strip(), gen[1], gen[2]
+                if not gen_name or (year_to is not None and (not isinstance(year_to, int) or year_to < year_from)):
+                    raise CatalogDataError(f"{where} {model_name}: generation {gen!r} has bad years or no name")
+                gens.append({"name": gen_name, "year_from": year_from, "year_to": year_to})
+            unique(gens, "name", f"{where} {model_name}")
+            models.append({"name": model_name, "slug": slugify(model_name), "generations": gens})
+        unique(models, "slug", where)
+        makes.append(
+            {
+                "name": name,
+                "slug": raw.get("slug") or slugify(name),
+                "country": raw.get("country", ""),
+                "popular": bool(raw.get("popular", False)),
+                "models": models,
+            }
+        )
+    unique(makes, "slug", path.name)
+    unique(makes, "name", path.name)
+    return makes
+
+
+def read_locations(path: Path) -> list[dict]:
+    """Regions with their cities from locations.json, checked."""
+    regions = []
+    for index, raw in enumerate(read_json(path).get("regions", [])):
+        name = require_name(raw, f"{path.name}: region #{index + 1}")
+        cities = [{"name": (n := require_name(c, f"{path.name}: {name}")), "slug": slugify(n)} for c in raw["cities"]]
+        unique(cities, "slug", f"{path.name}: {name}")
+        regions.append({"name": name, "slug": raw.get("slug") or slugify(name), "cities": cities})
+    unique(regions, "slug", path.name)
+    unique(regions, "name", path.name)
+    return regions
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def sync(model: type, wanted: list[dict], key: tuple[str, ...], fields: tuple[str, ...], counts: Counts) -> None:
+    """Make the rows of `model` match `wanted` (rows not wanted are counted, not deleted).
+
+    Rows are matched on the `key` columns; `fields` are compared and updated. New rows are
+    inserted in one multi-row INSERT, changed ones updated in one executemany.
+    """
+    columns = [getattr(model, name) for name in ("id", *key, *fields)]
+    existing = {tuple(row[1 : 1 + len(key)]): row for row in db.session.execute(select(*columns))}
+    to_insert, to_update = [], []
+    for item in wanted:
+        row = existing.pop(tuple(item[k] for k in key), None)
+        values = {name: item[name] for name in (*key, *fields)}
+        if row is None:
+            to_insert.append(values)
+        elif any(getattr(row, name) != item[name] for name in fields):
+            to_update.append({"id": row.id, **{name: item[name] for name in fields}})
+        else:
+            counts.unchanged += 1
+    counts.extra += len(existing)
+    if to_insert:
+        db.session.execute(insert(model), to_insert)
+        counts.created += len(to_insert)
+    if to_update:
+        db.session.execute(update(model), to_update)
+        counts.updated += len(to_update)
+
+
+def ids_by(model: type, *key: str) -> dict[tuple, int]:
+    """Map the key columns of every row to its id."""
+    columns = [getattr(model, name) for name in key]
+    return {tuple(row[1:]): row[0] for row in db.session.execute(select(model.id, *columns))}
+
+
+def load_catalog(data_dir: Path | str | None = None) -> LoadReport:
+    """Upsert the makes, models, generations, regions and cities shipped in `data_dir`.
+
+    Adds and flushes; the caller commits. Raises CatalogDataError on malformed data,
+    before writing anything.
+    """
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    makes = read_makes(data_dir / MAKES_FILE)
+    regions = read_locations(data_dir / LOCATIONS_FILE)
+    report = LoadReport()
+    t = report.tables
+
+    sync(Brand, makes, ("slug",), ("name", "country", "popular"), t["makes"])
+    brand_ids = ids_by(Brand, "slug")
+    models = [{**m, "brand_id": brand_ids[(make["slug"],)]} for make in makes for m in make["models"]]
+    sync(CarModel, models, ("brand_id", "slug"), ("name",), t["models"])
+    model_ids = ids_by(CarModel, "brand_id", "slug")
+    generations = [{**g, "model_id": model_ids[(m["brand_id"], m["slug"])]} for m in models for g in m["generations"]]
+    sync(Generation, generations, ("model_id", "name"), ("year_from", "year_to"), t["generations"])
+
+    sync(Region, regions, ("slug",), ("name",), t["regions"])
+    region_ids = ids_by(Region, "slug")
+    cities = [{**c, "region_id": region_ids[(r["slug"],)]} for r in regions for c in r["cities"]]
+    sync(City, cities, ("region_id", "slug"), ("name",), t["cities"])
+    db.session.flush()
+    return report
+
+
+def load_catalog_summary() -> str:
+    """`flask seed` loader: load the catalogue (idempotent) and say what happened."""
+    return load_catalog().summary()
