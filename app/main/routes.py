@@ -12,8 +12,19 @@ from app.media import PRIVATE_KINDS
 
 @bp.route("/")
 def index():
-    """The home page."""
-    return render_template("main/index.html")
+    """The home page: a search form, popular makes and the latest listings."""
+    from flask_login import current_user
+
+    from app.catalog.services import popular_brands
+    from app.listings import services as listings
+
+    latest = listings.search(listings.Filters(), per_page=8).listings
+    return render_template(
+        "main/index.html",
+        latest=latest,
+        makes=popular_brands(),
+        **listings.card_context(latest, current_user),
+    )
 
 
 @bp.route("/healthz")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("profile", __name__)
 
-from app.profile import routes  # noqa: E402,F401
+from app.profile import market, routes  # noqa: E402,F401

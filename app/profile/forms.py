@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, StringField, SubmitField, TelField, TextAreaField, URLField
-from wtforms.validators import URL, Length, Optional, Regexp
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TelField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
 
 PHONE = Regexp(r"^\+?[0-9 ()\-]{5,32}$", message=_l("Digits, spaces, brackets, dashes and a leading + only."))
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
@@ -45,3 +45,20 @@ class DealerForm(FlaskForm):
     )
     hours = StringField(_l("Opening hours"), validators=[Length(max=200)], filters=[strip])
     save_dealer = SubmitField(_l("Save company details"))
+
+
+class ReviewForm(FlaskForm):
+    """A buyer's review of a seller: 1–5 stars and a text."""
+
+    rating = RadioField(
+        _l("Rating"),
+        choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
+        coerce=int,
+        validators=[InputRequired(_l("Choose from 1 to 5 stars."))],
+    )
+    text = TextAreaField(
+        _l("Your review"),
+        validators=[DataRequired(_l("Write a few words.")), Length(max=2000, message=_l("At most 2,000 characters."))],
+        filters=[strip],
+    )
+    submit_review = SubmitField(_l("Publish review"))

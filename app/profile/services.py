@@ -35,4 +35,10 @@ def profile_stats(user: User) -> list[tuple[str, int | str]]:
 
     stats: list[tuple[str, int | str]] = []
     stats += [(_("Forum topics"), user_topic_count(user)), (_("Forum posts"), user_post_count(user))]
+    from app.profile.reviews import active_listing_count, seller_rating
+
+    rating = seller_rating(user)
+    stats.append((_("Cars on sale"), active_listing_count(user)))
+    if rating:
+        stats.append((_("Seller rating"), f"★ {rating[0]} ({rating[1]})"))
     return stats
