@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -21,3 +21,61 @@ class ReportForm(FlaskForm):
         render_kw={"rows": 4, "maxlength": 2000},
     )
     submit = SubmitField(_l("Send report"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: the CSRF token is all it carries."""
+
+
+class WarnForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message to the author"),
+        validators=[DataRequired(message=_l("Write what the author should change.")), Length(max=1000)],
+        filters=[strip],
+        render_kw={"rows": 4, "maxlength": 1000},
+    )
+    submit = SubmitField(_l("Send warning"))
+
+
+class BanForm(FlaskForm):
+    duration = SelectField(
+        _l("Ban for"),
+        choices=[
+            ("1", _l("1 day")),
+            ("7", _l("7 days")),
+            ("30", _l("30 days")),
+            ("365", _l("1 year")),
+            ("forever", _l("For good")),
+        ],
+        default="7",
+    )
+    reason = StringField(
+        _l("Reason (the user sees it)"),
+        validators=[DataRequired(message=_l("Give a reason; the user will see it.")), Length(max=500)],
+        filters=[strip],
+    )
+    submit = SubmitField(_l("Ban"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            ("user", _l("User")),
+            ("dealer", _l("Dealer")),
+            ("moderator", _l("Moderator")),
+            ("admin", _l("Administrator")),
+        ],
+    )
+    submit = SubmitField(_l("Change role"))
+
+
+class PageForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)], filters=[strip])
+    body_markdown = TextAreaField(
+        _l("Text (markdown)"),
+        validators=[Length(max=50000)],
+        render_kw={"rows": 18},
+        description=_l("Markdown: **bold**, *italic*, [link](https://…), lists with - or 1."),
+    )
+    submit = SubmitField(_l("Save page"))

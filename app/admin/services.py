@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.admin.targets import TARGETS, ModerationTarget
 from app.extensions import db
-from app.models import AuditLog, Report, User
+from app.models import AuditLog, DealerProfile, Page, Report, User
+from app.models.user import Role, utcnow
 
 
 def file_report(reporter: User, target_type: str, target_id: int, reason: str) -> Report:
@@ -81,3 +85,237 @@ def disconnect_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def forget_disconnects(session: Session) -> None:
     session.info.pop(PENDING_DISCONNECTS, None)
+
+
+# --- the moderation queue ---------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    """One reported thing with every report about it, shown in context."""
+
+    target_type: str
+    target_id: int
+    reports: list[Report] = field(default_factory=list)
+    target: ModerationTarget | None = None
+    obj: Any = None
+
+    @property
+    def exists(self) -> bool:
+        return self.obj is not None
+
+    @property
+    def title(self) -> str:
+        return self.target.title(self.obj) if self.exists else f"{self.target_type} #{self.target_id}"
+
+    @property
+    def excerpt(self) -> str:
+        return self.target.excerpt(self.obj) if self.exists else ""
+
+    @property
+    def url(self) -> str | None:
+        return self.target.url(self.obj) if self.exists else None
+
+    @property
+    def removed(self) -> bool:
+        return self.exists and self.target.is_removed(self.obj)
+
+    @property
+    def author(self) -> User | None:
+        author_id = self.target.author_id(self.obj) if self.exists else None
+        return db.session.get(User, author_id) if author_id else None
+
+
+def queue(status: str = "open", limit: int = 300) -> list[QueueItem]:
+    """Reports grouped by what they are about, the most reported first, then the oldest.
+
+    `status` "open" is the work queue; "closed" shows recently resolved ones (to restore).
+    """
+    statuses = ["open"] if status == "open" else ["dismissed", "actioned"]
+    order = Report.created_at.asc() if status == "open" else Report.resolved_at.desc()
+    reports = db.session.scalars(select(Report).where(Report.status.in_(statuses)).order_by(order).limit(limit))
+    items: dict[tuple[str, int], QueueItem] = {}
+    for report in reports:
+        key = (report.target_type, report.target_id)
+        if key not in items:
+            target = TARGETS.get(report.target_type)
+            items[key] = QueueItem(report.target_type, report.target_id, target=target)
+            if target is not None:
+                items[key].obj = target.load(report.target_id)
+        items[key].reports.append(report)
+    result = list(items.values())
+    if status == "open":
+        result.sort(key=lambda item: -len(item.reports))  # stable: oldest first among equals
+    return result
+
+
+def open_report_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Report).where(Report.status == "open")) or 0
+
+
+def load_target(target_type: str, target_id: int) -> tuple[ModerationTarget, Any] | None:
+    """The registered target and its object, or None when either is unknown."""
+    target = TARGETS.get(target_type)
+    if target is None:
+        return None
+    obj = target.load(target_id)
+    return (target, obj) if obj is not None else None
+
+
+def resolve_reports(moderator: User, target_type: str, target_id: int, status: str) -> int:
+    """Close every open report about one thing as "dismissed" or "actioned"; returns how many."""
+    reports = db.session.scalars(
+        select(Report).where(Report.target_type == target_type, Report.target_id == target_id, Report.status == "open")
+    ).all()
+    now = utcnow()
+    for report in reports:
+        report.status, report.resolved_at, report.resolved_by_id = status, now, moderator.id
+    db.session.flush()
+    return len(reports)
+
+
+def dismiss(moderator: User, target_type: str, target_id: int) -> int:
+    """Nothing wrong: close the reports, leave the content as it is."""
+    count = resolve_reports(moderator, target_type, target_id, "dismissed")
+    log_action(moderator, "dismiss", target_type, target_id, f"{count} report(s) dismissed")
+    return count
+
+
+def remove_content(moderator: User, target_type: str, target_id: int, reason: str = "") -> bool:
+    """Hide the content from everyone but moderators and close its reports as actioned."""
+    found = load_target(target_type, target_id)
+    if found is None:
+        return False
+    target, obj = found
+    target.remove(obj)
+    resolve_reports(moderator, target_type, target_id, "actioned")
+    log_action(moderator, "remove", target_type, target_id, reason or target.title(obj))
+    db.session.flush()
+    return True
+
+
+def restore_content(moderator: User, target_type: str, target_id: int) -> bool:
+    """Undo a removal."""
+    found = load_target(target_type, target_id)
+    if found is None:
+        return False
+    target, obj = found
+    target.restore(obj)
+    log_action(moderator, "restore", target_type, target_id, target.title(obj))
+    db.session.flush()
+    return True
+
+
+def warn(moderator: User, author: User, message: str, target_type: str = "", target_id: int | None = None) -> None:
+    """Send the author a warning notification (it cannot be switched off) and log it."""
+    from app.notifications.services import notify
+
+    url = None
+    if target_type and target_id:
+        found = load_target(target_type, target_id)
+        url = found[0].url(found[1]) if found else None
+        resolve_reports(moderator, target_type, target_id, "actioned")
+    payload = {"title": "A warning from the moderators", "text": message.strip()[:1000]}
+    if url:
+        payload["url"] = url
+    notify(author.id, "warning", payload)
+    log_action(moderator, "warn", "user", author.id, message.strip()[:1000])
+    db.session.flush()
+
+
+BAN_DURATIONS = {"1": 1, "7": 7, "30": 30, "365": 365, "forever": None}
+
+
+def can_ban(actor: User, user: User) -> bool:
+    """Moderators ban plain users and dealers; only admins ban moderators; nobody bans an
+    admin or themselves."""
+    if user.id == actor.id or user.is_admin:
+        return False
+    return actor.is_admin or not user.is_moderator
+
+
+def ban(actor: User, user: User, duration: str, reason: str) -> None:
+    """Ban for a number of days (see BAN_DURATIONS) or for good, and log it."""
+    days = BAN_DURATIONS[duration]
+    until = utcnow() + timedelta(days=days) if days else None
+    ban_user(user, until, reason)
+    log_action(actor, "ban", "user", user.id, f"{'for good' if days is None else f'{days} day(s)'}: {reason}")
+
+
+def unban(actor: User, user: User) -> None:
+    unban_user(user)
+    log_action(actor, "unban", "user", user.id, "")
+
+
+def banned_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.banned_until > utcnow()).order_by(User.banned_until.desc())))
+
+
+# --- users, roles, dealers ----------------------------------------------------------------
+
+ROLES = [role.value for role in Role]
+
+
+def search_users(query: str, limit: int = 50) -> list[User]:
+    """Users whose username, display name or email contains `query` (newest first)."""
+    query = query.strip()[:100]
+    statement = select(User).order_by(User.created_at.desc()).limit(limit)
+    if query:
+        pattern = "%" + query.replace("\\", "").replace("%", "").replace("_", "\\_").casefold() + "%"
+        statement = statement.where(
+            or_(
+                User.username_key.like(pattern, escape="\\"),
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+            )
+        )
+    return list(db.session.scalars(statement))
+
+
+def set_role(actor: User, user: User, role: str) -> bool:
+    """Change a user's role; refuses unknown roles and changing one's own. Logged."""
+    if role not in ROLES or user.id == actor.id:
+        return False
+    if user.role == role:
+        return True
+    old = user.role
+    user.role = role
+    if role == Role.DEALER and user.dealer_profile is None:
+        user.dealer_profile = DealerProfile(company_name=user.name)
+    log_action(actor, "role", "user", user.id, f"{old} → {role}")
+    db.session.flush()
+    return True
+
+
+def dealers(unverified_first: bool = True) -> list[DealerProfile]:
+    statement = select(DealerProfile).join(DealerProfile.user).where(User.role == Role.DEALER)
+    statement = statement.order_by(DealerProfile.verified_at.is_not(None), DealerProfile.company_name)
+    return list(db.session.scalars(statement))
+
+
+def set_dealer_verified(actor: User, profile: DealerProfile, verified: bool) -> None:
+    """Mark a dealer's company as checked (or withdraw it). Logged."""
+    profile.verified_at = utcnow() if verified else None
+    log_action(actor, "verify_dealer" if verified else "unverify_dealer", "user", profile.user_id, profile.company_name)
+    db.session.flush()
+
+
+def audit_page(page: int, per_page: int = 50):
+    query = select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+# --- static pages ---------------------------------------------------------------------------
+
+
+def save_page(actor: User, page: Page, title: str, body_markdown: str) -> Page:
+    """Store a static page's markdown and its rendered, sanitized HTML. Logged."""
+    from app.markup import render_markdown
+
+    page.title = title.strip()[:120]
+    page.body_markdown = body_markdown
+    page.body_html = render_markdown(body_markdown)
+    db.session.add(page)
+    db.session.flush()
+    log_action(actor, "edit_page", "page", page.id, page.slug)
+    return page

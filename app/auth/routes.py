@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from app.auth.session import banned_user_for
 from app.chat.presence import disconnect_user
 from app.extensions import db, limiter
 from app.main.helpers import format_datetime
@@ -84,6 +85,22 @@ def login():
             flash(_("Welcome back, %(name)s!", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.before_app_request
+def notice_ban():
+    """A session whose user was banned since: end it and say why and until when.
+
+    The user loader already refuses banned users, so they cannot post, list or chat from
+    the moment of the ban; this makes the next page explain it instead of just looking
+    signed out."""
+    token = session.get("_user_id")
+    if not token or request.endpoint == "static" or current_user.is_authenticated:
+        return
+    user = banned_user_for(token)
+    if user is not None:
+        logout_user()
+        flash(ban_message(user), "danger")
 
 
 def ban_message(user) -> str:

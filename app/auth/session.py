@@ -24,6 +24,18 @@ def load_user(token: str) -> User | None:
     return user
 
 
+def banned_user_for(token: str | None) -> User | None:
+    """The banned user a still-open session belongs to, if it does (the loader refuses
+    them, so the session looks anonymous; this tells why)."""
+    user_id, _, version = (token or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.is_banned:
+        return None
+    return user
+
+
 def configure_login(login_manager: LoginManager) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
