@@ -1,0 +1,210 @@
+"""Socket.IO handlers through Flask-SocketIO's test client: who may connect and join,
+blocking, idempotent resends, read receipts, the rate limit and payload validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import Message
+from tests import factories
+
+
+@pytest.fixture
+def people(app):
+    return factories.make_user("buyer"), factories.make_user("dealer", role="dealer")
+
+
+def signed_in(app, socketio_client, username):
+    """A socket of `username`, signed in through the real login form."""
+    from tests.conftest import AuthActions
+
+    client = app.test_client()
+    AuthActions(client).login(username)
+    sio = socketio_client(client)
+    assert sio.is_connected()
+    sio.get_received()  # the unread count sent at connect
+    return client, sio
+
+
+def events(sio, name):
+    return [event["args"][0] for event in sio.get_received() if event["name"] == name]
+
+
+def test_anonymous_connect_is_refused(app, socketio_client):
+    sio = socketio_client(app.test_client())
+    assert not sio.is_connected()
+
+
+def test_connect_sends_the_unread_count(app, socketio_client, people):
+    client = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(client).login("buyer")
+    sio = socketio_client(client)
+    assert events(sio, "unread_count") == [{"count": 0}]
+
+
+def test_two_people_exchange_messages(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    _, dealer = signed_in(app, socketio_client, "dealer")
+    assert buyer.emit("join_chat", {"with": "dealer"}, callback=True) == {"ok": True, "conversation_id": None}
+    dealer.emit("join_chat", {"with": "buyer"}, callback=True)
+    ack = buyer.emit("send_message", {"to": "dealer", "body": "Hi!", "client_id": "a1"}, callback=True)
+    assert ack["ok"] and ack["message"]["body"] == "Hi!" and ack["message"]["sender"] == "buyer"
+    stored = db.session.get(Message, ack["message"]["id"])
+    assert stored is not None and stored.body == "Hi!"  # committed before the emit
+    received = events(dealer, "new_message")
+    assert [m["id"] for m in received] == [ack["message"]["id"]]
+    assert events(buyer, "new_message") == []  # the sender has the ack instead
+
+
+def test_a_stranger_cannot_join_or_read_a_pair(app, socketio_client, people):
+    factories.make_user("stranger")
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    _, stranger = signed_in(app, socketio_client, "stranger")
+    buyer.emit("join_chat", {"with": "dealer"}, callback=True)
+    # naming a room in the payload does nothing: the server pairs the stranger with "dealer"
+    stranger.emit("join_chat", {"with": "dealer", "room": "pair_1_2"}, callback=True)
+    stranger.emit("join_chat", {"with": "buyer"}, callback=True)
+    ack = buyer.emit("send_message", {"to": "dealer", "body": "secret", "client_id": "s1"}, callback=True)
+    assert events(stranger, "new_message") == []
+    conversation_id = ack["message"]["conversation_id"]
+    assert stranger.emit("sync", {"conversation_id": conversation_id, "after_id": 0}, callback=True)["ok"] is False
+    refused = stranger.emit("mark_read", {"conversation_id": conversation_id, "up_to_id": 99}, callback=True)
+    assert refused["ok"] is False
+    assert db.session.get(Message, ack["message"]["id"]).read_at is None
+    assert stranger.emit("join_chat", {"with": "stranger"}, callback=True)["ok"] is False
+    assert stranger.emit("join_chat", {"with": "nobody"}, callback=True)["ok"] is False
+
+
+def test_sending_to_someone_who_blocked_you_is_refused(app, socketio_client, people):
+    from app.chat import services
+
+    buyer_user, dealer_user = people
+    services.block(buyer_user.id, dealer_user.id)
+    db.session.commit()
+    _, dealer = signed_in(app, socketio_client, "dealer")
+    ack = dealer.emit("send_message", {"to": "buyer", "body": "Buy now", "client_id": "b1"}, callback=True)
+    assert ack["ok"] is False and "does not accept messages" in ack["error"]
+    assert db.session.query(Message).count() == 0
+    assert dealer.is_connected()
+
+
+def test_a_resend_with_the_same_client_id_is_stored_once(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    _, dealer = signed_in(app, socketio_client, "dealer")
+    dealer.emit("join_chat", {"with": "buyer"}, callback=True)
+    payload = {"to": "dealer", "body": "once", "client_id": "same-id"}
+    first = buyer.emit("send_message", payload, callback=True)
+    second = buyer.emit("send_message", payload, callback=True)
+    assert first["ok"] and second["ok"]
+    assert first["message"]["id"] == second["message"]["id"]
+    assert db.session.query(Message).count() == 1
+    assert len(events(dealer, "new_message")) == 1
+    # client ids are per sender: the dealer may use the same one
+    other = dealer.emit("send_message", {"to": "buyer", "body": "mine", "client_id": "same-id"}, callback=True)
+    assert other["ok"] and other["message"]["id"] != first["message"]["id"]
+
+
+def test_read_receipts_reach_the_sender(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    _, dealer = signed_in(app, socketio_client, "dealer")
+    buyer.emit("join_chat", {"with": "dealer"}, callback=True)
+    dealer.emit("join_chat", {"with": "buyer"}, callback=True)
+    ids = [
+        buyer.emit("send_message", {"to": "dealer", "body": f"m{n}", "client_id": f"r{n}"}, callback=True)["message"]
+        for n in range(3)
+    ]
+    counts = events(dealer, "unread_count")
+    assert counts[-1] == {"count": 3}
+    conversation_id = ids[0]["conversation_id"]
+    ack = dealer.emit("mark_read", {"conversation_id": conversation_id, "up_to_id": ids[1]["id"]}, callback=True)
+    assert ack == {"ok": True, "marked": 2}
+    receipts = events(buyer, "messages_read")
+    assert receipts == [{"conversation_id": conversation_id, "up_to_id": ids[1]["id"], "reader": "dealer"}]
+    assert events(dealer, "unread_count") == [{"count": 1}]
+    synced = dealer.emit("sync", {"conversation_id": conversation_id, "after_id": 0}, callback=True)
+    assert [m["read"] for m in synced["messages"]] == [True, True, False]
+
+
+def test_the_send_rate_limit_answers_with_an_error(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    acks = [
+        buyer.emit("send_message", {"to": "dealer", "body": f"spam {n}", "client_id": f"x{n}"}, callback=True)
+        for n in range(12)
+    ]
+    assert all(ack["ok"] for ack in acks[:10])
+    assert acks[10]["ok"] is False and "too fast" in acks[10]["error"]
+    assert db.session.query(Message).count() == 10
+    assert buyer.is_connected()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        "just a string",
+        ["a", "list"],
+        {"to": "dealer", "body": 42, "client_id": "v1"},
+        {"to": "dealer", "body": "x" * 4001, "client_id": "v2"},
+        {"to": "dealer", "body": "   ", "client_id": "v3"},
+        {"to": "dealer", "body": "no client id"},
+        {"to": "dealer", "body": "long client id", "client_id": "c" * 65},
+        {"to": ["dealer"], "body": "bad recipient", "client_id": "v4"},
+        {"body": "no recipient", "client_id": "v5"},
+    ],
+)
+def test_bad_payloads_get_an_error_ack_and_the_connection_survives(app, socketio_client, people, payload):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    ack = buyer.emit("send_message", payload, callback=True)
+    assert ack["ok"] is False and ack["error"]
+    assert buyer.is_connected()
+    good = buyer.emit("send_message", {"to": "dealer", "body": "fine", "client_id": "ok", "extra": 1}, callback=True)
+    assert good["ok"]
+
+
+def test_the_sender_is_the_signed_in_user_never_the_payload(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    ack = buyer.emit(
+        "send_message", {"to": "dealer", "body": "hi", "client_id": "f1", "sender": "dealer"}, callback=True
+    )
+    assert ack["message"]["sender"] == "buyer"
+    assert db.session.get(Message, ack["message"]["id"]).sender_id == people[0].id
+
+
+def test_logout_disconnects_the_users_sockets(app, socketio_client, people):
+    client, buyer = signed_in(app, socketio_client, "buyer")
+    from tests.conftest import AuthActions
+
+    AuthActions(client).logout()
+    assert not buyer.is_connected()
+
+
+def test_a_socket_from_before_a_password_change_is_refused(app, socketio_client, people):
+    client, buyer = signed_in(app, socketio_client, "buyer")
+    user = people[0]
+    user.end_all_sessions()  # what a password change or sign-out elsewhere does
+    db.session.commit()
+    ack = buyer.emit("send_message", {"to": "dealer", "body": "hi", "client_id": "p1"}, callback=True)
+    assert ack["ok"] is False
+    assert not buyer.is_connected()
+    assert db.session.query(Message).count() == 0
+
+
+def test_typing_is_relayed_and_throttled(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    _, dealer = signed_in(app, socketio_client, "dealer")
+    dealer.emit("join_chat", {"with": "buyer"}, callback=True)
+    buyer.emit("join_chat", {"with": "dealer"}, callback=True)
+    buyer.emit("typing", {"to": "dealer"}, callback=True)
+    buyer.emit("typing", {"to": "dealer"}, callback=True)
+    assert events(dealer, "typing") == [{"from": "buyer"}]
+
+
+def test_listing_id_that_is_not_a_listing_is_dropped(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    ack = buyer.emit(
+        "send_message", {"to": "dealer", "body": "about this car", "client_id": "l1", "listing_id": "7"}, callback=True
+    )
+    assert ack["ok"] and ack["message"]["listing"] is None
