@@ -169,7 +169,7 @@ def sync(model: type, wanted: list[dict], key: tuple[str, ...], fields: tuple[st
             counts.unchanged += 1
     counts.extra += len(existing)
     if to_insert:
-        db.session.execute(insert(model), to_insert)
+        db.session.execute(insert(model.__table__), to_insert)  # Core executemany: one statement
         counts.created += len(to_insert)
     if to_update:
         db.session.execute(update(model), to_update)
