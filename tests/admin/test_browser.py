@@ -1,0 +1,53 @@
+"""In a real Chromium: a member reports a forum post, a moderator removes it from the
+queue in another browser, and the admin's audit log shows who did it."""
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD
+from tests.forum.helpers import make_topic, make_user, reply
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert f"Welcome back, {username}!" in page.content()
+
+
+def test_report_a_post_then_a_moderator_removes_it_and_the_audit_log_shows_it(new_page, db):
+    author = make_user("troll")
+    make_user("reader")
+    make_user("moder", role="moderator")
+    make_user("boss", role="admin")
+    topic = make_topic(author, title="Best winter tyres?", body="Which tyres for Astana winters?")
+    bad = reply(topic, author, "Buy my tyres at scam-tyres.example, prepay only!")
+
+    reader = new_page()
+    sign_in(reader, "reader")
+    reader.goto(f"/forum/t/{topic.id}")
+    reader.locator(f"#post-{bad.id}").get_by_role("link", name="Report").click()
+    reader.get_by_label("What is wrong with it?").fill("Spam: sells tyres for prepayment")
+    reader.get_by_role("button", name="Send report").click()
+    assert "Moderators will look at your report." in reader.content()
+
+    moderator = new_page()
+    sign_in(moderator, "moder")
+    moderator.goto("/admin/")
+    item = moderator.locator(f'[data-target="post-{bad.id}"]')
+    assert "scam-tyres.example" in item.inner_text() and "Spam: sells tyres for prepayment" in item.inner_text()
+    item.get_by_role("button", name="Remove content").click()
+    assert "Removed:" in moderator.content() and "No open reports" in moderator.content()
+
+    reader.goto(f"/forum/t/{topic.id}")
+    assert "This post was deleted." in reader.locator(f"#post-{bad.id}").inner_text()
+    assert "scam-tyres.example" not in reader.content()
+
+    admin = new_page()
+    sign_in(admin, "boss")
+    admin.goto("/admin/audit")
+    row = admin.locator(".audit-entry", has_text="remove")
+    assert "@moder" in row.inner_text() and f"post #{bad.id}" in row.inner_text()
+    assert reader.errors == [] and moderator.errors == [] and admin.errors == []
