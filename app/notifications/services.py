@@ -174,11 +174,18 @@ def describe(kind: str, payload: dict[str, Any]) -> dict[str, str | None]:
                 return str(value).strip()
         return ""
 
-    title = first("title", "subject", "topic_title", "listing_title") or str(KIND_LABELS.get(kind, kind))
+    title = first("title", "subject", "topic", "topic_title", "listing_title", "name") or str(
+        KIND_LABELS.get(kind, kind)
+    )
     text = first("text", "excerpt", "body", "message", "reason")
     if text == title:
         text = ""
     url = first("url", "link")
     if not url.startswith("/") or url.startswith(("//", "/\\")):
         url = ""
-    return {"title": title[:200], "text": text[:500], "url": url or None, "actor": first("actor", "from", "author")}
+    return {
+        "title": title[:200],
+        "text": text[:500],
+        "url": url or None,
+        "actor": first("actor", "who", "from", "author"),
+    }

@@ -217,3 +217,21 @@ def test_static_pages_seeded_and_linked_in_the_footer(client, runner, people):
         assert f'href="/p/{slug}"' in html
         assert client.get(f"/p/{slug}").status_code == 200
     assert "moderators read every report" in client.get("/p/about").get_data(as_text=True)
+
+
+def test_pages_keep_to_the_csp(client, auth, people, runner):
+    """No inline script, event handler or style attribute on any page of this feature."""
+    import re
+
+    runner.invoke(args=["seed"])
+    file_report(people["plain"], "user", people["user"].id, "Report text")
+    _db.session.commit()
+    auth.login("boss")
+    paths = [
+        template.format(u=people["user"].id, d=people["dealer"].id) for m, template in MODERATOR_PAGES + ADMIN_PAGES
+    ]
+    paths += [f"/report/user/{people['user'].id}", "/notifications/", "/notifications/settings", "/p/about"]
+    for path in set(paths):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"\s(on[a-z]+|style)=\"", html), path

@@ -49,6 +49,21 @@ def test_every_kind_renders_even_with_a_thin_payload(client, db, buyer):
     assert "Price drops on my favourites" in html and "evil.example" not in html
 
 
+def test_payloads_as_the_features_send_them(client, db, buyer):
+    notify(buyer.id, "reply", {"who": "daniyar", "topic": "Camry or Sonata?", "url": "/forum/p/1"})
+    notify(
+        buyer.id,
+        "message",
+        {"from": "aigerim", "name": "Aigerim", "excerpt": "Is it still for sale?", "url": "/chat/aigerim"},
+    )
+    notify(buyer.id, "review", {"title": "Marat", "text": "★★★★★ Honest seller", "rating": 5, "url": "/u/buyer"})
+    _db.session.commit()
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert "daniyar replied in your topic" in html and "Camry or Sonata?" in html
+    assert "New message from aigerim" in html and "Is it still for sale?" in html
+    assert "★★★★★ Honest seller" in html
+
+
 def test_paged_20_at_a_time(client, db, buyer):
     for i in range(25):
         notify(buyer.id, "reply", {"title": f"Topic number {i:02d}"})
