@@ -112,10 +112,11 @@ def topic(topic_id: int):
     page = page_arg()
     if page > pages:
         return redirect(url_for("forum.topic", topic_id=topic.id, page=pages))
-    posts = services.topic_posts(topic, page)
-    views = topic.views + 1
+    # Count the view first: the commit expires loaded rows, so load the page after it.
     services.count_view(topic)
     db.session.commit()
+    views = topic.views
+    posts = services.topic_posts(topic, page)
     form = None
     if current_user.is_authenticated and (not topic.locked or current_user.is_moderator):
         form = ReplyForm(formdata=None)
@@ -229,7 +230,10 @@ def reply(topic_id: int):
             status = 400
         else:
             db.session.commit()
-            return redirect(url_for("forum.permalink", post_id=post.id))
+            pages = services.page_count(topic)
+            return redirect(
+                url_for("forum.topic", topic_id=topic.id, page=pages if pages > 1 else None) + f"#post-{post.id}"
+            )
     else:
         status = 400
     return render_template("forum/reply.html", topic=topic, form=form), status
