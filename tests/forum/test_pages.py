@@ -468,3 +468,21 @@ def test_members_see_a_report_link_on_others_posts(client, auth):
     make_user("daniyar")
     auth.login("daniyar")
     assert f'href="/report/post/{post.id}"' in text_of(client.get(f"/forum/t/{topic.id}"))
+
+
+def test_a_listing_link_alone_on_a_line_becomes_a_listing_card(client, auth, app):
+    from tests.factories import make_listing
+
+    seller = make_user("autohouse", role="dealer")
+    listing = make_listing(seller, model="Camry", price=13_900_000)
+    topic = make_topic(make_user("aigerim"))
+    auth.login("aigerim")
+    page = f"/forum/t/{topic.id}"
+    body = f"How about this one?\n\n{app.config['SITE_URL']}/listings/{listing.id}\n\nor /listings/{listing.id} maybe"
+    post_form(client, page, f"{page}/reply", {"body": body})
+    html = text_of(client.get(page))
+    assert html.count('class="card forum-listing-card') == 1
+    card = html[html.index("forum-listing-card") :]
+    assert f'href="/listings/{listing.id}"' in card[:300]
+    assert "Toyota Camry 2018" in card and "13" in card and "Almaty" in card
+    assert f"or /listings/{listing.id} maybe" in html  # inside a sentence it stays text
