@@ -9,7 +9,7 @@
 // On the CHILD select (all optional):
 //   data-catalog-placeholder="Any model"   text of the first, empty option that is always kept
 //                                           (without it, an existing first option with value ""
-//                                           is kept as it is)
+//                                           or "None" — a WTForms `None` choice — is kept as it is)
 //   data-catalog-selected="42"             value to select after the first fill on page load
 //                                           (otherwise the value the server rendered is kept)
 //
@@ -45,23 +45,30 @@
     return root.querySelector(selector) || document.querySelector(selector);
   }
 
+  // An empty choice: "" or "None" (WTForms renders a `None` choice as value="None").
+  function isEmptyChoice(option) {
+    return option.value === "" || option.value === "None";
+  }
+
   function realOptions(select) {
     return Array.from(select.options).filter(function (option) {
-      return option.value !== "";
+      return !isEmptyChoice(option);
     });
   }
 
   // Empty the select down to its placeholder option (creating it from data-catalog-placeholder).
   function clearOptions(select) {
     const text = select.dataset.catalogPlaceholder;
-    let placeholder = select.options.length && select.options[0].value === "" ? select.options[0] : null;
+    let placeholder = select.options.length && isEmptyChoice(select.options[0]) ? select.options[0] : null;
     if (!placeholder && text !== undefined) {
       placeholder = new Option(text, "");
     }
     if (placeholder && text !== undefined) placeholder.textContent = text;
     select.replaceChildren();
-    if (placeholder) select.add(placeholder);
-    select.value = "";
+    if (placeholder) {
+      select.add(placeholder);
+      placeholder.selected = true;
+    }
   }
 
   function fetchItems(url) {
@@ -87,7 +94,7 @@
     const token = ++requestCounter;
     child.dataset.catalogRequest = String(token);
     clearOptions(child);
-    if (!parent.value || parent.disabled) {
+    if (isEmptyChoice(parent) || parent.disabled) {
       child.disabled = true;
       return cascade(child, "");
     }
@@ -135,7 +142,7 @@
   function restore(parent) {
     const child = childOf(parent);
     if (!child) return Promise.resolve();
-    if (!parent.value) {
+    if (isEmptyChoice(parent)) {
       child.dataset.catalogRestored = "1";
       clearOptions(child);
       child.disabled = true;
