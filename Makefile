@@ -62,3 +62,78 @@ test: install-dev lint ## Install, lint and run every test (TEST_DATABASE_URL fo
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and uploads/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- production stack (docker compose; see docs/deployment.md) ---------------------------
+# The targets above are for local development (.venv, SQLite). These drive the docker
+# compose stack; settings come from .env. COMPOSE can add a project name or env file:
+#   make backup COMPOSE="docker compose -p garage-verify --env-file /tmp/x.env"
+COMPOSE ?= docker compose
+BACKUP_DIR ?= backups
+.PHONY: up down restart logs ps build docker-migrate docker-seed docker-createadmin backup restore \
+	init-ssl shell psql nginx-reload verify-deploy
+
+up: ## (docker) Build and start the stack, wait until every service is healthy
+	$(COMPOSE) up -d --build --wait --wait-timeout 300
+
+down: ## (docker) Stop and remove the containers (data volumes are kept)
+	$(COMPOSE) down
+
+restart: ## (docker) Restart the web containers (s=nginx to restart another service)
+	$(COMPOSE) restart $(or $(s),web)
+	$(COMPOSE) up -d --wait --wait-timeout 120
+
+logs: ## (docker) Follow the logs of every service (s=web for one)
+	$(COMPOSE) logs -f --tail=200 $(s)
+
+ps: ## (docker) Show the services and their health
+	$(COMPOSE) ps
+
+build: ## (docker) Build the web image
+	$(COMPOSE) build web
+
+docker-migrate: ## (docker) Apply migrations in the web container (the entrypoint does it on start too)
+	$(COMPOSE) exec -T web flask db upgrade
+
+docker-seed: ## (docker) Load demo users and content into the stack (not for a public site)
+	$(COMPOSE) exec -T web flask seed
+
+docker-createadmin: ## (docker) Create an administrator in the stack (prompts)
+	$(COMPOSE) exec web flask createadmin
+
+shell: ## (docker) A Flask shell inside the web container
+	$(COMPOSE) exec web flask shell
+
+psql: ## (docker) psql on the stack's database
+	$(COMPOSE) exec db sh -c 'psql -U "$$POSTGRES_USER" "$$POSTGRES_DB"'
+
+nginx-reload: ## (docker) Re-read nginx's config and certificates (after scaling web or a new certificate)
+	$(COMPOSE) exec -T nginx sh -c '/docker-entrypoint.d/40-garage-tls.sh && nginx -t -q && nginx -s reload'
+
+backup: ## (docker) pg_dump + uploads archive into backups/<UTC time> (BACKUP_DIR)
+	@set -e; ts=$$(date -u +%Y%m%d-%H%M%S); mkdir -p $(BACKUP_DIR); \
+	$(COMPOSE) exec -T db sh -c 'pg_dump -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --format=custom --no-owner' \
+	  > $(BACKUP_DIR)/db-$$ts.dump.part; \
+	$(COMPOSE) exec -T web tar -C /app/uploads -czf - . > $(BACKUP_DIR)/uploads-$$ts.tar.gz.part; \
+	mv $(BACKUP_DIR)/db-$$ts.dump.part $(BACKUP_DIR)/db-$$ts.dump; \
+	mv $(BACKUP_DIR)/uploads-$$ts.tar.gz.part $(BACKUP_DIR)/uploads-$$ts.tar.gz; \
+	ls -l $(BACKUP_DIR)/db-$$ts.dump $(BACKUP_DIR)/uploads-$$ts.tar.gz; \
+	echo "backup $$ts written; restore it with: make restore TS=$$ts"
+
+restore: ## (docker) Replace the database and uploads with a backup: make restore TS=<time> (default: newest)
+	@set -e; ts="$(TS)"; \
+	[ -n "$$ts" ] || ts=$$(ls -1 $(BACKUP_DIR)/db-*.dump 2>/dev/null | sort | tail -n 1 | sed 's/.*db-\(.*\)\.dump/\1/'); \
+	db=$(BACKUP_DIR)/db-$$ts.dump; up=$(BACKUP_DIR)/uploads-$$ts.tar.gz; \
+	[ -n "$$ts" ] && [ -s "$$db" ] && [ -s "$$up" ] || { echo "no complete backup $$ts in $(BACKUP_DIR)/" >&2; exit 1; }; \
+	echo "restoring $$db and $$up"; \
+	$(COMPOSE) stop web; \
+	$(COMPOSE) exec -T db sh -c 'dropdb -U "$$POSTGRES_USER" --if-exists --force "$$POSTGRES_DB" && createdb -U "$$POSTGRES_USER" "$$POSTGRES_DB"'; \
+	$(COMPOSE) exec -T db sh -c 'pg_restore -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --no-owner --exit-on-error' < "$$db"; \
+	$(COMPOSE) run --rm --no-deps -T --entrypoint sh web -c 'find /app/uploads -mindepth 1 -delete && tar -C /app/uploads -xzf -' < "$$up"; \
+	$(COMPOSE) up -d --wait --wait-timeout 120 web; \
+	echo "restored $$ts"
+
+init-ssl: ## (docker) First Let's Encrypt certificate for DOMAIN (STAGING=1 to test)
+	./init-letsencrypt.sh
+
+verify-deploy: install-dev ## Build the image, run the whole stack in Docker and check it through nginx (root)
+	scripts/verify_deploy.sh
