@@ -184,7 +184,7 @@ class LiveServer:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # the worker may still be booting
                 time.sleep(0.1)
         raise RuntimeError("server did not start within 30 s")
 

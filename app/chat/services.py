@@ -181,8 +181,9 @@ def send_message(
     """Store a message from `sender` to `recipient`; return its payload and whether it is new.
 
     Refuses (ChatError) an empty or too long body, writing to oneself, a blocked pair and a
-    sender over the rate limit (`rate_limit=False`: seeding and test data). A resend with a `client_id` the sender already used returns
-    the stored message instead of a second one. The caller commits before emitting.
+    sender over the rate limit (`rate_limit=False`: seeding and test data). A resend with a
+    `client_id` the sender already used returns the stored message instead of a second one.
+    The caller commits before emitting.
     """
     body = clean_body(body)
     client_id = clean_client_id(client_id)

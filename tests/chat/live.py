@@ -1,0 +1,133 @@
+"""A real chat participant for live tests and the benchmark: signs in over HTTP like a
+browser, then talks Socket.IO over WebSocket with python-socketio, keeping what a page keeps
+(last id seen, the sync mark taken when the connection drops, messages de-duplicated by id)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+
+import requests
+import socketio
+
+
+def sign_in(base_url: str, username: str, password: str, http: requests.Session | None = None) -> str:
+    """Sign in through the login form; return the Cookie header for the handshake."""
+    http = http or requests.Session()
+    html = http.get(base_url + "/auth/login", timeout=10).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    response = http.post(
+        base_url + "/auth/login",
+        data={"login": username, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, f"sign-in of {username} failed"
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+class Participant:
+    def __init__(self, base_url: str, username: str, password: str, cookie: str | None = None):
+        self.base_url = base_url
+        self.username = username
+        self.cookie = cookie or sign_in(base_url, username, password)
+        self.messages: dict[int, dict] = {}  # id -> message, each once
+        self.received_events: list[dict] = []  # every new_message as it came, duplicates included
+        self.read_receipts: list[dict] = []
+        self.unread: list[int] = []
+        self.typing: list[dict] = []
+        self.last_id = 0
+        self.sync_mark: int | None = None
+        self.lock = threading.Lock()
+        self.on_message = None
+        self.sio = self.new_client()
+
+    def new_client(self) -> socketio.Client:
+        sio = socketio.Client(reconnection=False)
+        sio.on("new_message", self.handle_message)
+        sio.on("messages_read", lambda data: self.read_receipts.append(data))
+        sio.on("unread_count", lambda data: self.unread.append(data["count"]))
+        sio.on("typing", lambda data: self.typing.append(data))
+        sio.on("disconnect", self.handle_disconnect)
+        return sio
+
+    def connect(self) -> Participant:
+        self.sio.connect(
+            self.base_url,
+            headers={"Cookie": self.cookie},  # websocket-client sends the Origin
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        return self
+
+    def handle_message(self, message: dict) -> None:
+        with self.lock:
+            self.received_events.append(message)
+            self.keep(message)
+        if self.on_message:
+            self.on_message(message)
+
+    def keep(self, message: dict) -> None:
+        self.messages.setdefault(message["id"], message)
+        self.last_id = max(self.last_id, message["id"])
+
+    def handle_disconnect(self, reason=None) -> None:
+        # the mark is taken at the drop (DESIGN.md: not after reconnecting)
+        if self.sync_mark is None:
+            self.sync_mark = self.last_id
+
+    def call(self, event: str, data: dict, timeout: float = 10):
+        return self.sio.call(event, data, timeout=timeout)
+
+    def join(self, other: str) -> dict:
+        return self.call("join_chat", {"with": other})
+
+    def send(self, to: str, body: str, client_id: str | None = None) -> dict:
+        ack = self.call("send_message", {"to": to, "body": body, "client_id": client_id or uuid.uuid4().hex})
+        if ack.get("ok"):
+            with self.lock:
+                self.keep(ack["message"])
+        return ack
+
+    def drop(self) -> None:
+        """Lose the connection (the page's socket goes away)."""
+        self.sio.disconnect()
+        self.handle_disconnect()
+
+    def reconnect(self, other: str) -> dict:
+        """A new socket with the same sign-in: join, then sync from the mark taken at the drop."""
+        self.sio = self.new_client()
+        self.connect()
+        joined = self.join(other)
+        mark, self.sync_mark = self.sync_mark, None
+        if joined.get("conversation_id") and mark is not None:
+            self.sync(joined["conversation_id"], mark)
+        return joined
+
+    def sync(self, conversation_id: int, after_id: int) -> list[dict]:
+        got = []
+        while True:
+            ack = self.call("sync", {"conversation_id": conversation_id, "after_id": after_id})
+            assert ack["ok"], ack
+            with self.lock:
+                for message in ack["messages"]:
+                    self.keep(message)
+            got += ack["messages"]
+            if not ack["more"] or not ack["messages"]:
+                return got
+            after_id = ack["messages"][-1]["id"]
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+def wait_for(condition, timeout: float = 10, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
