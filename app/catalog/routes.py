@@ -29,9 +29,9 @@ def cached_json(items: list[dict]):
     return response
 
 
-def not_found(what: str):
+def not_found(message: str):
     """A JSON 404 whatever the Accept header says: these URLs are only ever fetched by scripts."""
-    return jsonify(error=_("Not found"), message=_("No such %(what)s in the catalogue.", what=what)), 404
+    return jsonify(error=_("Not found"), message=message), 404
 
 
 @bp.get("/brands")
@@ -44,7 +44,7 @@ def brands():
 def brand_models(brand_id: int):
     """The models of one make, by name; 404 for an unknown make."""
     if services.get_brand(brand_id) is None:
-        return not_found(_("make"))
+        return not_found(_("No such make in the catalogue."))
     return cached_json([{"id": m.id, "name": m.name} for m in services.models_of(brand_id)])
 
 
@@ -52,7 +52,7 @@ def brand_models(brand_id: int):
 def model_generations(model_id: int):
     """The generations of one model with their years and a display label, newest first; 404 for an unknown model."""
     if services.get_model(model_id) is None:
-        return not_found(_("model"))
+        return not_found(_("No such model in the catalogue."))
     return cached_json(
         [
             {"id": g.id, "name": g.name, "year_from": g.year_from, "year_to": g.year_to, "label": g.label}
@@ -71,5 +71,5 @@ def regions():
 def region_cities(region_id: int):
     """The cities of one region, by name; 404 for an unknown region."""
     if services.get_region(region_id) is None:
-        return not_found(_("region"))
+        return not_found(_("No such region in the catalogue."))
     return cached_json([{"id": c.id, "name": c.name} for c in services.cities_of(region_id)])

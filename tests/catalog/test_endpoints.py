@@ -81,7 +81,7 @@ def test_unknown_ids_are_json_404(client, small_catalogue, path):
     response = client.get(path)
     assert response.status_code == 404
     assert response.is_json
-    assert response.json["error"]
+    assert response.json["error"] and "No such" in response.json["message"]
 
 
 @pytest.mark.parametrize("path", ["/catalog/brands/abc/models", "/catalog/models/-1/generations"])
