@@ -104,14 +104,14 @@ shell: ## (docker) A Flask shell inside the web container
 	$(COMPOSE) exec web flask shell
 
 psql: ## (docker) psql on the stack's database
-	$(COMPOSE) exec db sh -c 'psql -U "$$POSTGRES_USER" "$$POSTGRES_DB"'
+	$(COMPOSE) exec db sh -c 'psql -h /var/run/postgresql -U "$$POSTGRES_USER" "$$POSTGRES_DB"'
 
 nginx-reload: ## (docker) Re-read nginx's config and certificates (after scaling web or a new certificate)
 	$(COMPOSE) exec -T nginx sh -c '/docker-entrypoint.d/40-garage-tls.sh && nginx -t -q && nginx -s reload'
 
 backup: ## (docker) pg_dump + uploads archive into backups/<UTC time> (BACKUP_DIR)
 	@set -e; ts=$$(date -u +%Y%m%d-%H%M%S); mkdir -p $(BACKUP_DIR); \
-	$(COMPOSE) exec -T db sh -c 'pg_dump -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --format=custom --no-owner' \
+	$(COMPOSE) exec -T db sh -c 'pg_dump -h /var/run/postgresql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --format=custom --no-owner' \
 	  > $(BACKUP_DIR)/db-$$ts.dump.part; \
 	$(COMPOSE) exec -T web tar -C /app/uploads -czf - . > $(BACKUP_DIR)/uploads-$$ts.tar.gz.part; \
 	mv $(BACKUP_DIR)/db-$$ts.dump.part $(BACKUP_DIR)/db-$$ts.dump; \
@@ -126,8 +126,8 @@ restore: ## (docker) Replace the database and uploads with a backup: make restor
 	[ -n "$$ts" ] && [ -s "$$db" ] && [ -s "$$up" ] || { echo "no complete backup $$ts in $(BACKUP_DIR)/" >&2; exit 1; }; \
 	echo "restoring $$db and $$up"; \
 	$(COMPOSE) stop web; \
-	$(COMPOSE) exec -T db sh -c 'dropdb -U "$$POSTGRES_USER" --if-exists --force "$$POSTGRES_DB" && createdb -U "$$POSTGRES_USER" "$$POSTGRES_DB"'; \
-	$(COMPOSE) exec -T db sh -c 'pg_restore -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --no-owner --exit-on-error' < "$$db"; \
+	$(COMPOSE) exec -T db sh -c 'dropdb -h /var/run/postgresql -U "$$POSTGRES_USER" --if-exists --force "$$POSTGRES_DB" && createdb -h /var/run/postgresql -U "$$POSTGRES_USER" "$$POSTGRES_DB"'; \
+	$(COMPOSE) exec -T db sh -c 'pg_restore -h /var/run/postgresql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --no-owner --exit-on-error' < "$$db"; \
 	$(COMPOSE) run --rm --no-deps -T --entrypoint sh web -c 'find /app/uploads -mindepth 1 -delete && tar -C /app/uploads -xzf -' < "$$up"; \
 	$(COMPOSE) up -d --wait --wait-timeout 120 web; \
 	echo "restored $$ts"

@@ -198,7 +198,11 @@ def phase_site(args, state: dict) -> None:
     path = avatar_path(alice, names["alice"])
     check(path is not None, "the profile shows the uploaded avatar")
     check_public_picture(anonymous, path, "avatar")
-    state["avatar"] = path
+    state["pictures"] = [path]
+    if args.listings:
+        state["pictures"].append(check_listing_photo(alice, anonymous))
+    else:
+        print("  --  listing photos not in this tree yet: skipped", flush=True)
     big = alice.post(
         "/settings/avatar",
         "/settings",
@@ -215,6 +219,59 @@ def phase_site(args, state: dict) -> None:
 
     print("Socket.IO through nginx", flush=True)
     check_socketio(args, visitors, names)
+
+
+def first_option(html: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)
+    values = re.findall(r'<option[^>]*value="([^"]+)"', select.group(1)) if select else []
+    if not values:
+        raise CheckFailed(f"FAIL no choices for {name} on the listing form")
+    return values[0]
+
+
+def first_id(visitor: Visitor, path: str) -> int:
+    items = visitor.get(path).json()
+    if not items:
+        raise CheckFailed(f"FAIL {path} is empty (catalogue not loaded at start?)")
+    return items[0]["id"]
+
+
+def check_listing_photo(seller: Visitor, anonymous: Visitor) -> str:
+    """Publish a listing through the real form, add a photo, fetch it from nginx."""
+    html = seller.get("/listings/new").text
+    brand = first_id(seller, "/catalog/brands")
+    region = first_id(seller, "/catalog/regions")
+    data = {
+        "csrf_token": seller.csrf("/listings/new"),
+        "brand_id": brand,
+        "model_id": first_id(seller, f"/catalog/brands/{brand}/models"),
+        "generation_id": "",
+        "year": 2018,
+        "mileage_km": 85000,
+        "price": 9_500_000,
+        "currency": "KZT",
+        "region_id": region,
+        "city_id": first_id(seller, f"/catalog/regions/{region}/cities"),
+        "description": "Deployed and checked through nginx.",
+    }
+    for name in ("body", "fuel", "transmission", "drive", "colour", "steering", "condition"):
+        data[name] = first_option(html, name)
+    created = seller.post("/listings/new", "/listings/new", data=data)
+    match = re.search(r"/listings/(\d+)/edit", created.headers.get("Location", ""))
+    check(created.status_code == 302 and match is not None, "a listing is published", created.status_code)
+    listing = match.group(1)
+    uploaded = seller.post(
+        f"/listings/{listing}/photos",
+        f"/listings/{listing}/edit",
+        headers={"X-CSRFToken": data["csrf_token"]},
+        files={"photos": ("car.png", picture("green"), "image/png")},
+    )
+    check(uploaded.status_code == 200 and uploaded.json().get("photos"), "listing photo uploaded", uploaded.text[:200])
+    card = uploaded.json()["photos"][0]["card"]
+    check_public_picture(anonymous, card, "listing photo")
+    page = anonymous.get(f"/listings/{listing}")
+    check(page.status_code == 200 and "/uploads/listings/" in page.text, "the listing page shows its photo")
+    return card
 
 
 def check_chat_image(visitors: dict, names: dict) -> None:
@@ -340,14 +397,17 @@ def phase_persisted(args, state: dict) -> None:
         visitor = Visitor(args.base)
         response = visitor.login(names[role])
         check(response.status_code == 302, f"{names[role]} still signs in", response.status_code)
-    check_public_picture(Visitor(args.base), state["avatar"], "avatar still")
+    for path in state["pictures"]:
+        check_public_picture(Visitor(args.base), path, "still")
 
 
 def phase_absent(args, state: dict) -> None:
-    response = Visitor(args.base).login(state["users"]["alice"])
-    check(response.status_code == 200, "the account is gone after dropping the data", response.status_code)
-    gone = Visitor(args.base).get(state["avatar"])
-    check(gone.status_code == 404, "the picture is gone too", gone.status_code)
+    # (a public profile, not a failed sign-in: that would count towards the rate limit)
+    response = Visitor(args.base).get(f"/u/{state['users']['alice']}")
+    check(response.status_code == 404, "the account is gone after dropping the data", response.status_code)
+    for path in state["pictures"]:
+        gone = Visitor(args.base).get(path)
+        check(gone.status_code == 404, f"{path} is gone too", gone.status_code)
 
 
 def phase_ratelimit(args, state: dict) -> None:
@@ -384,6 +444,7 @@ def main() -> int:
     parser.add_argument("--chat-events", action="store_true", help="send_message exists: exchange a message")
     parser.add_argument("--chat-unread", action="store_true", help="the server sends unread_count on connect")
     parser.add_argument("--metrics-cmd", help="a shell command printing /metrics from inside the network")
+    parser.add_argument("--listings", action="store_true", help="listing photos exist")
     parser.add_argument("--chat-images", action="store_true", help="the chat picture route exists")
     args = parser.parse_args()
     for url in (args.base, args.http):

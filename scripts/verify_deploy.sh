@@ -137,6 +137,7 @@ checker() {
   grep -q '"send_message"' app/chat/events.py 2>/dev/null && flags+=(--chat-events)
   grep -q '"unread_count"' app/chat/events.py 2>/dev/null && flags+=(--chat-unread)
   grep -q 'protected-uploads' app/chat/routes.py 2>/dev/null && flags+=(--chat-images)
+  grep -q '/photos"' app/listings/routes.py 2>/dev/null && flags+=(--listings)
   timeout 300 "$PY" scripts/verify_deploy.py "$1" --base "https://127.0.0.1:$HTTPS_PORT" \
     --http "http://127.0.0.1:$HTTP_PORT" --cafile "$WORK/nginx-ca.pem" --state "$WORK/state.json" \
     --metrics-cmd "$METRICS_CMD" "${flags[@]}"
