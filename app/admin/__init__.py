@@ -9,8 +9,9 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 reports_bp = Blueprint("reports", __name__, url_prefix="/report")
 
-from app.admin import reports, routes, user_target  # noqa: E402,F401
+from app.admin import reports, routes, services, user_target  # noqa: E402,F401
 from app.admin.demo import seed_pages  # noqa: E402
 from app.cli import DEMO_LOADERS  # noqa: E402
 
 DEMO_LOADERS.append(seed_pages)
+services.register_nav_counter()

@@ -153,6 +153,13 @@ def open_report_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Report).where(Report.status == "open")) or 0
 
 
+def register_nav_counter() -> None:
+    """Open reports next to "Moderation" in the navbar, for moderators only."""
+    from app.main.helpers import NAV_COUNTERS
+
+    NAV_COUNTERS["reports"] = lambda user: open_report_count() if user.is_moderator else 0
+
+
 def load_target(target_type: str, target_id: int) -> tuple[ModerationTarget, Any] | None:
     """The registered target and its object, or None when either is unknown."""
     target = TARGETS.get(target_type)

@@ -235,3 +235,40 @@ def test_pages_keep_to_the_csp(client, auth, people, runner):
         html = client.get(path).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\s(on[a-z]+|style)=\"", html), path
+
+
+def test_forum_posts_removed_and_restored_from_the_queue(client, auth, people):
+    from tests.forum.helpers import make_topic, reply
+
+    topic = make_topic(people["plain"], title="Tyres for winter")
+    post = reply(topic, people["user"], "Visit my shop scam.example")
+    file_report(people["dealer"], "post", post.id, "Advertising")
+    _db.session.commit()
+    auth.login("moder")
+    assert "Visit my shop scam.example" in client.get("/admin/").get_data(as_text=True)
+    assert 'class="badge rounded-pill text-bg-danger" aria-label="open reports">1<' in client.get("/").get_data(
+        as_text=True
+    )
+    request(client, "POST", f"/admin/content/post/{post.id}/remove")
+    _db.session.refresh(post)
+    assert post.is_deleted
+    assert "scam.example" not in client.get(f"/forum/t/{topic.id}").get_data(as_text=True).split("<details")[0]
+    closed = client.get("/admin/?status=closed").get_data(as_text=True)
+    assert "actioned" in closed and "Restore" in closed
+    request(client, "POST", f"/admin/content/post/{post.id}/restore")
+    _db.session.refresh(post)
+    assert not post.is_deleted
+    actions = [e.action for e in _db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert actions == ["remove", "restore"]
+    assert (
+        client.post("/admin/content/post/999999/remove", data={"csrf_token": csrf_token(client, "/")}).status_code
+        == 404
+    )
+
+
+def test_plain_users_see_no_report_badge_or_moderation_link(client, auth, people):
+    file_report(people["plain"], "user", people["user"].id, "x")
+    _db.session.commit()
+    auth.login("dealer")
+    html = client.get("/").get_data(as_text=True)
+    assert "open reports" not in html and "/admin/" not in html

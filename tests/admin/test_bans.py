@@ -70,3 +70,18 @@ def test_a_rolled_back_ban_disconnects_nobody(app, client, auth, db, socketio_cl
     _db.session.rollback()
     _db.session.commit()
     assert socket.is_connected()
+
+
+def test_a_banned_user_cannot_post_in_the_forum(app, client, auth, db):
+    from app.models import Post
+    from tests.forum.helpers import make_topic
+    from tests.forum.helpers import make_user as make_member
+
+    crook = make_member("crook")
+    topic = make_topic(make_member("author"))
+    auth.login("crook")
+    token = csrf_token(client, f"/forum/t/{topic.id}/reply")
+    ban_through_admin(app, crook.id, "1", "Flooding")
+    response = client.post(f"/forum/t/{topic.id}/reply", data={"body": "Still here!", "csrf_token": token})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert _db.session.scalar(select(Post).where(Post.body == "Still here!")) is None
