@@ -272,3 +272,16 @@ def test_plain_users_see_no_report_badge_or_moderation_link(client, auth, people
     auth.login("dealer")
     html = client.get("/").get_data(as_text=True)
     assert "open reports" not in html and "/admin/" not in html
+
+
+def test_the_matrix_covers_every_admin_route(app):
+    """A new /admin route must be added to the access matrix above."""
+    import re
+
+    covered = {(m, re.sub(r"\{[ud]\}", "ID", t.split("?")[0])) for m, t in MODERATOR_PAGES + ADMIN_PAGES}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin."):
+            continue
+        path = re.sub(r"<int:[a-z_]+>", "ID", rule.rule).replace("<target_type>", "user").replace("<slug>", "about")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, path) in covered, (method, rule.rule)
