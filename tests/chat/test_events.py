@@ -208,3 +208,23 @@ def test_listing_id_that_is_not_a_listing_is_dropped(app, socketio_client, peopl
         "send_message", {"to": "dealer", "body": "about this car", "client_id": "l1", "listing_id": "7"}, callback=True
     )
     assert ack["ok"] and ack["message"]["listing"] is None
+
+
+def test_write_to_seller_attaches_the_listing_card(app, socketio_client, people):
+    buyer_user, dealer_user = people
+    listing = factories.make_listing(dealer_user)
+    client, buyer = signed_in(app, socketio_client, "buyer")
+    page = client.get(f"/chat/dealer?listing={listing.id}").get_data(as_text=True)
+    assert "This listing will be attached" in page and listing.title in page
+    assert f'data-listing-id="{listing.id}"' in page
+    ack = buyer.emit(
+        "send_message",
+        {"to": "dealer", "body": "Still for sale?", "client_id": "card-1", "listing_id": listing.id},
+        callback=True,
+    )
+    card = ack["message"]["listing"]
+    assert card["id"] == listing.id and card["title"] == listing.title and card["url"].endswith(f"/{listing.id}")
+    assert db.session.get(Message, ack["message"]["id"]).listing_id == listing.id
+    history = client.get("/chat/dealer").get_data(as_text=True)
+    assert "chat-listing" in history and listing.title in history
+    assert "This listing will be attached" not in history
