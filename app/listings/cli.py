@@ -194,10 +194,11 @@ def bench_sellers(n: int = 200) -> list[tuple[int, bool]]:
 @bp.cli.command("generate")
 @click.argument("count", type=click.IntRange(1, 10_000_000))
 @click.option("--seed", default=1, help="Random seed (the same seed gives the same rows).")
+@click.option("--sellers", default=200, help="At least this many sellers (bench_seller_* accounts are added).")
 @with_appcontext
-def generate_command(count: int, seed: int):
+def generate_command(count: int, seed: int, sellers: int):
     """Write COUNT generated listings (for benchmarks), then ANALYZE on PostgreSQL."""
-    sellers = bench_sellers()
+    sellers = bench_sellers(sellers)
     written = bulk_insert(count, sellers, seed=seed)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":

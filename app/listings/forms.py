@@ -47,6 +47,17 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class BoundedIntegerField(IntegerField):
+    """An integer field that refuses absurdly long numbers before they reach validators
+    (a 400-digit number would overflow NumberRange's float check)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip()) > 15:
+            self.data = None
+            raise ValueError(self.gettext("This number is too large."))
+        super().process_formdata(valuelist)
+
+
 def max_year() -> int:
     return date.today().year + 1
 
@@ -57,15 +68,15 @@ class ListingForm(FlaskForm):
         _l("Model"), coerce=int_or_none, validate_choice=False, validators=[InputRequired(_l("Choose the model."))]
     )
     generation_id = SelectField(_l("Generation"), coerce=int_or_none, validate_choice=False)
-    year = IntegerField(_l("Year"), validators=[InputRequired(_l("Enter the year of manufacture."))])
-    mileage_km = IntegerField(
+    year = BoundedIntegerField(_l("Year"), validators=[InputRequired(_l("Enter the year of manufacture."))])
+    mileage_km = BoundedIntegerField(
         _l("Mileage, km"),
         validators=[
             InputRequired(_l("Enter the mileage (0 for a new car).")),
             NumberRange(0, MAX_MILEAGE, _l("Mileage is between 0 and 2,000,000 km.")),
         ],
     )
-    price = IntegerField(
+    price = BoundedIntegerField(
         _l("Price"),
         validators=[
             InputRequired(_l("Enter the price.")),
@@ -85,7 +96,7 @@ class ListingForm(FlaskForm):
         places=1,
         validators=[Optional(), NumberRange(0.1, 10, _l("Engine volume is between 0.1 and 10 litres."))],
     )
-    power_hp = IntegerField(
+    power_hp = BoundedIntegerField(
         _l("Power, hp"), validators=[Optional(), NumberRange(1, 2000, _l("Power is between 1 and 2,000 hp."))]
     )
     vin = StringField(_l("VIN (optional)"), validators=[Optional(), Length(max=40)], filters=[strip])

@@ -3,7 +3,8 @@
 Search is built for a million rows: filters and sorts read only columns of `listings`
 (copies such as `price_kzt`, `region_id`, `is_dealer`, `photo_count` are kept in step
 here), pages are keyset pages ("after" = last sort value and id, so page 500 costs what
-page 1 costs), and the total is counted only up to COUNT_CAP.
+page 1 costs), and totals are never counted with an unbounded COUNT(*): exact when the
+result fits one page, otherwise the planner's estimate (PostgreSQL) or a capped count.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from datetime import datetime
 from typing import IO, Any
 from urllib.parse import parse_qs, urlencode
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import format_decimal
-from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, literal_column, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -80,8 +81,16 @@ def format_price(price: int, currency: str) -> str:
     return f"{format_decimal(price)} {CURRENCIES.get(currency, currency)}"
 
 
+def path_for(endpoint: str, **values) -> str:
+    """url_for that also works outside a request (CLI loaders, background work): a site path."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
 def listing_url(listing_id: int) -> str:
-    return url_for("listings.show", listing_id=listing_id)
+    return path_for("listings.show", listing_id=listing_id)
 
 
 def thumb_url(listing: Listing, variant: str = "thumb") -> str | None:
@@ -403,7 +412,7 @@ def text_condition(query: str, dialect: str):
     """PostgreSQL: full text (GIN index) with websearch syntax; elsewhere every word as a
     substring (LIKE with %, _ and \\ escaped)."""
     if dialect == "postgresql":
-        vector = func.to_tsvector("simple", Listing.search_text)
+        vector = literal_column("listings.search_vector")
         return vector.op("@@")(func.websearch_to_tsquery("simple", query))
     words = query.lower().split()[:8]
     return and_(*(Listing.search_text.like(f"%{escape_like(word)}%", escape="\\") for word in words))
@@ -414,12 +423,13 @@ class SearchPage:
     listings: list[Listing]
     next_after: str | None
     total: int
+    # True: `total` is a lower bound (SQLite: COUNT_CAP) or PostgreSQL's estimate: "about"
     total_capped: bool
 
 
 def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PER_PAGE) -> SearchPage:
-    """One keyset page of searchable listings matching `filters`, with a total counted up
-    to COUNT_CAP."""
+    """One keyset page of searchable listings matching `filters`. The total is exact when it
+    fits one page, else PostgreSQL's estimate (SQLite: a count capped at COUNT_CAP)."""
     dialect = db.engine.dialect.name
     conditions = [Listing.status.in_(SEARCHABLE_STATUSES), *filter_conditions(filters, dialect)]
     if seller_id is not None:
@@ -435,9 +445,23 @@ def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PE
     )
     rows = list(db.session.scalars(query))
     next_after = make_cursor(rows[per_page - 1], filters.sort) if len(rows) > per_page else None
+    if filters.after is None and next_after is None:
+        return SearchPage(rows, None, len(rows), False)  # one page: the rows are the total
+    if dialect == "postgresql":
+        return SearchPage(rows[:per_page], next_after, estimate_rows(select(Listing.id).where(*conditions)), True)
     capped = select(Listing.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
     total = db.session.scalar(select(func.count()).select_from(capped)) or 0
     return SearchPage(rows[:per_page], next_after, min(total, COUNT_CAP), total > COUNT_CAP)
+
+
+def estimate_rows(query) -> int:
+    """PostgreSQL's own estimate of how many rows a query returns (EXPLAIN, no execution),
+    rounded to two significant digits: "about 19,000 cars" costs a fraction of a millisecond
+    where counting them cost 50-80 ms at a million listings."""
+    compiled = query.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    return round(rows, -max(0, len(str(rows)) - 2))
 
 
 def matches(filters: Filters, listing: Listing) -> bool:
@@ -629,7 +653,7 @@ def alert_saved_searches(listing: Listing) -> int:
     for saved in db.session.scalars(query):
         filters = Filters.parse(MultiArgs(saved.query))
         if matches(filters, listing):
-            url = url_for("listings.search", **filters.query_args())
+            url = path_for("listings.search", **filters.query_args())
             notify(
                 saved.user_id,
                 "saved_search",

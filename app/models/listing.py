@@ -2,7 +2,8 @@
 reviews and the once-a-day view log.
 
 A few columns are copies kept for speed at a million rows: `title` and `search_text`
-(make, model, year and description, for the full-text index), `region_id` (from the city),
+(make, model, year and description; on PostgreSQL the migration adds a stored
+`search_vector` tsvector generated from it, with a GIN index), `region_id` (from the city),
 `is_dealer` (from the seller's role), `cover` and `photo_count` (from the photos) and
 `price_kzt` (the price converted at fixed rates, so price filters and sorts work across
 currencies). Services keep them in step; search never joins to filter or sort.
@@ -47,8 +48,8 @@ class Listing(db.Model):
         Index("ix_listings_mileage", "mileage_km", "id"),
         Index("ix_listings_brand_bumped", "brand_id", "bumped_at", "id"),
         Index("ix_listings_brand_price", "brand_id", "price_kzt", "id"),
-        Index("ix_listings_model_bumped", "model_id", "bumped_at", "id"),
-        Index("ix_listings_model_price", "model_id", "price_kzt", "id"),
+        Index("ix_listings_model_bumped", "brand_id", "model_id", "bumped_at", "id"),
+        Index("ix_listings_model_price", "brand_id", "model_id", "price_kzt", "id"),
         Index("ix_listings_region_bumped", "region_id", "bumped_at", "id"),
         Index("ix_listings_city_bumped", "city_id", "bumped_at", "id"),
         Index("ix_listings_seller_bumped", "seller_id", "bumped_at", "id"),

@@ -17,13 +17,19 @@ from tests.conftest import TMP, Config
 # PostgreSQL-only indexes that migrations create under a dialect check and models cannot
 # describe portably; alembic reports them as "removed". Only these names are ignored.
 POSTGRESQL_ONLY_INDEXES = {
-    "ix_listings_search_fts",  # 0004: GIN over to_tsvector('simple', listings.search_text)
+    "ix_listings_search_fts",  # 0004: GIN over listings.search_vector (below)
     "ix_topics_title_fts",  # 0005: GIN over to_tsvector('simple', topics.title)
     "ix_posts_body_fts",  # 0005: GIN over to_tsvector('simple', posts.body)
+}
+# PostgreSQL-only columns, added the same way; alembic reports them as "removed".
+POSTGRESQL_ONLY_COLUMNS = {
+    ("listings", "search_vector"),  # 0004: tsvector GENERATED ALWAYS AS (to_tsvector(search_text)) STORED
 }
 
 
 def is_postgresql_only_index(change) -> bool:
+    if change[0] == "remove_column":
+        return (change[2], change[3].name) in POSTGRESQL_ONLY_COLUMNS
     return change[0] == "remove_index" and change[1].name in POSTGRESQL_ONLY_INDEXES
 
 

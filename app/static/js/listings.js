@@ -189,13 +189,14 @@
         let answer = null;
         try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
         if (!answer) {
-          showErrors([xhr.status === 413 ? "413" : d.labelFailed]);
+          showErrors([d.labelFailed]);
           uploadButton.disabled = false;
           return;
         }
         if (answer.photos) { photos = answer.photos; render(); }
         const errors = (answer.errors || []).map(function (e) { return e.file + ": " + e.error; });
-        if (answer.error) errors.push(answer.error);
+        if (answer.message) errors.push(answer.message);
+        else if (answer.error) errors.push(answer.error);
         showErrors(errors);
         input.value = "";
         previews.replaceChildren();

@@ -1,0 +1,258 @@
+"""Benchmark of the listing search at 1,000,000 listings (issue 3, item 10).
+
+    .venv/bin/python scripts/bench_search.py                 # seed (once) and measure
+    .venv/bin/python scripts/bench_search.py --fresh         # drop and re-seed the database
+    .venv/bin/python scripts/bench_search.py --profile       # also profile the search in-process
+
+What it does:
+
+1. Creates its own PostgreSQL database (default garage_bench on 127.0.0.1, user postgres),
+   runs the migrations, `flask catalog load` and `flask listings generate N` (COPY), unless
+   the database already holds N listings.
+2. Starts gunicorn as in production: `-k gevent -w 1` (one worker per process, DESIGN.md);
+   `--processes 2` starts two such processes sharing the port with SO_REUSEPORT.
+3. Drives wrk (Debian package) with 8 connections for DURATION seconds against five typical
+   filter-and-sort URLs and two trivial pages on the same server (/healthz: JSON and one
+   `SELECT 1`; /auth/login: a template page through base.html without listing queries), and
+   prints p50/p95/p99, requests/s and the ratio of each search to the trivial pages.
+
+wrk, gunicorn and PostgreSQL share the same machine; the figures include that contention.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("p50=%d\\n", latency:percentile(50)))
+  io.write(string.format("p95=%d\\n", latency:percentile(95)))
+  io.write(string.format("p99=%d\\n", latency:percentile(99)))
+  io.write(string.format("requests=%d\\n", summary.requests))
+  io.write(string.format("duration=%d\\n", summary.duration))
+  local e = summary.errors
+  io.write(string.format("errors=%d\\n", e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/garage_bench", help="database URL")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--fresh", action="store_true", help="drop and re-create the database first")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per URL")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=1, help="gunicorn processes (each -k gevent -w 1)")
+    parser.add_argument("--profile", action="store_true", help="profile 300 search requests in-process")
+    return parser.parse_args()
+
+
+def env_for(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        FLASK_APP="app",
+        FLASK_CONFIG="production",
+        SECRET_KEY="bench-secret-not-for-production-0123456789",  # noqa: S106 (a throw-away bench server)
+        LOG_LEVEL="WARNING",
+        UPLOAD_FOLDER=tempfile.mkdtemp(prefix="garage-bench-uploads-"),
+        MAIL_TO_LOG="1",
+        COOKIE_SECURE="0",
+        PROXY_FIX="0",
+    )
+    return env
+
+
+def flask(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout.strip()
+
+
+def ensure_database(url: str, rows: int, fresh: bool) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database})
+        if exists and fresh:
+            connection.execute(text(f'DROP DATABASE "{parsed.database}" WITH (FORCE)'))
+            exists = False
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    env = env_for(url)
+    flask(env, "db", "upgrade")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        have = connection.scalar(text("SELECT count(*) FROM listings"))
+    engine.dispose()
+    if have >= rows:
+        print(f"database {parsed.database}: {have:,} listings already there")
+        return
+    print(flask(env, "catalog", "load"))
+    started = time.monotonic()
+    print(flask(env, "listings", "generate", str(rows - have)))
+    print(f"seeded {rows - have:,} listings in {time.monotonic() - started:.0f} s")
+
+
+def pick_urls(url: str) -> list[tuple[str, str]]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        brand = connection.scalar(text("SELECT id FROM brands WHERE slug = 'toyota'"))
+        model = connection.scalar(
+            text("SELECT id FROM car_models WHERE brand_id = :b AND slug = 'camry'"), {"b": brand}
+        )
+        region = connection.scalar(
+            text("SELECT region_id FROM listings GROUP BY region_id ORDER BY count(*) DESC LIMIT 1")
+        )
+        hyundai = connection.scalar(text("SELECT id FROM brands WHERE slug = 'hyundai'"))
+    engine.dispose()
+    return [
+        ("newest, no filter", "/listings/"),
+        ("make+model, newest", f"/listings/?brand={brand}&model={model}"),
+        ("make, price up, year from", f"/listings/?brand={hyundai}&year_from=2015&sort=price_asc"),
+        ("region+body+price to, newest", f"/listings/?region={region}&body=suv&price_to=15000000"),
+        ("free text, price down", "/listings/?q=camry&sort=price_desc"),
+    ]
+
+
+TRIVIAL = [("trivial: /healthz (JSON)", "/healthz"), ("trivial: /auth/login (template)", "/auth/login")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_servers(url: str, processes: int) -> tuple[list[subprocess.Popen], str]:
+    port = free_port()
+    command = [
+        PYTHON, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket", "--worker-connections", "1000",
+        "-b", f"127.0.0.1:{port}", "--log-level", "warning", "run:app",
+    ]  # fmt: skip
+    if processes > 1:
+        command.insert(-1, "--reuse-port")
+    servers = [subprocess.Popen(command, cwd=ROOT, env=env_for(url)) for _ in range(processes)]
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=5).ok:
+                return servers, base
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    for server in servers:
+        server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+def wrk(base: str, path: str, duration: int, connections: int, script: str) -> dict[str, float]:
+    for _ in range(20):  # warm up caches and the connection pool
+        response = requests.get(base + path, timeout=10)
+        if response.status_code != 200:
+            sys.exit(f"{path} answered {response.status_code}")
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", script, base + path],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    values = dict(re.findall(r"^(\w+)=(\d+)$", result.stdout, re.MULTILINE))
+    seconds = int(values["duration"]) / 1e6
+    return {
+        "p50": int(values["p50"]) / 1000,
+        "p95": int(values["p95"]) / 1000,
+        "p99": int(values["p99"]) / 1000,
+        "rps": int(values["requests"]) / seconds,
+        "errors": int(values["errors"]),
+    }
+
+
+def profile_search(url: str, paths: list[str]) -> None:
+    """300 search requests through the Flask test client under cProfile: where time goes."""
+    os.environ.update(env_for(url))
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+
+    app = create_app("production")
+    client = app.test_client()
+    for path in paths:
+        client.get(path)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(60):
+        for path in paths:
+            client.get(path)
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    print(
+        f"\nin-process: {len(paths) * 60} requests in {elapsed:.2f} s = {elapsed / len(paths) / 60 * 1000:.1f} ms each"
+    )
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(r"(sqlalchemy/engine/base|jinja2/environment|listings/services|flask/app|psycopg2|babel)", 25)
+
+
+def main() -> None:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    ensure_database(args.url, args.rows, args.fresh)
+    urls = pick_urls(args.url)
+    if args.profile:
+        profile_search(args.url, [path for _, path in urls])
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(WRK_SCRIPT)
+        script = handle.name
+    results = []
+    servers, base = start_servers(args.url, args.processes)
+    try:
+        for label, path in [*urls, *TRIVIAL]:
+            results.append((label, path, wrk(base, path, args.duration, args.connections, script)))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+        os.unlink(script)
+    trivial = {label: r["rps"] for label, _, r in results if label.startswith("trivial")}
+    healthz, login = trivial[TRIVIAL[0][0]], trivial[TRIVIAL[1][0]]
+    print(
+        f"\n{args.rows:,} listings · gunicorn -k gevent -w 1 × {args.processes} · wrk -t1 -c{args.connections} "
+        f"-d{args.duration}s · {os.cpu_count()} CPUs\n"
+    )
+    print(f"{'URL':<34} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'/healthz':>9} {'/login':>7} err")
+    for label, _path, r in results:
+        print(
+            f"{label:<34} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} {r['rps']:7.0f} "
+            f"{r['rps'] / healthz:9.0%} {r['rps'] / login:7.0%} {r['errors']}"
+        )
+    print("\nURLs:")
+    for label, path, _r in results:
+        print(f"  {label}: {path}")
+
+
+if __name__ == "__main__":
+    main()
