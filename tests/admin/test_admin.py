@@ -95,9 +95,16 @@ def test_moderator_pages_open_for_moderators_and_admins(client, auth, people, ro
 
 def test_admin_pages_open_for_admins(client, auth, people):
     auth.login("boss")
+    assert 'href="/forum/admin/categories"' in client.get("/admin/").get_data(as_text=True)
     for method, template in ADMIN_PAGES:
         if method == "GET":
             assert client.get(template).status_code == 200, template
+
+
+def test_moderators_see_no_admin_only_links(client, auth, people):
+    auth.login("moder")
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "/admin/audit" not in html and "/admin/users" not in html and "/forum/admin/categories" not in html
 
 
 def test_reports_flow_into_the_queue_in_context(client, auth, people):
