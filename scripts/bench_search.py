@@ -6,7 +6,7 @@
 
 What it does:
 
-1. Creates its own PostgreSQL database (default garage_bench on 127.0.0.1, user postgres),
+1. Creates its own PostgreSQL database (default garage_bench_listings on 127.0.0.1, user postgres),
    runs the migrations, `flask catalog load` and `flask listings generate N` (COPY), unless
    the database already holds N listings.
 2. Starts gunicorn as in production: `-k gevent -w 1` (one worker per process, DESIGN.md);
@@ -55,7 +55,9 @@ end
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/garage_bench", help="database URL")
+    parser.add_argument(
+        "--url", default="postgresql://postgres@127.0.0.1:5432/garage_bench_listings", help="database URL"
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--fresh", action="store_true", help="drop and re-create the database first")
     parser.add_argument("--duration", type=int, default=15, help="seconds per URL")

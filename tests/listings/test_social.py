@@ -167,3 +167,21 @@ def test_bulk_generator_writes_listings(runner, seller):
     assert result.exit_code == 0, result.output
     assert "wrote 300 listings" in result.output
     assert db.session.scalar(select(db.func.count()).select_from(Listing)) == 300
+
+
+def test_demo_listings_are_loaded_once_with_photos(runner):
+    from app.catalog.loader import load_catalog
+    from app.cli import seed_users
+    from app.listings.demo import load_demo_listings
+
+    load_catalog()
+    seed_users("demo-password-1")
+    db.session.commit()
+    summary = load_demo_listings()
+    db.session.commit()
+    assert summary and "added with photos" in summary
+    listings = db.session.scalars(select(Listing)).all()
+    assert len(listings) >= 12 and all(listing.photo_count >= 2 and listing.cover for listing in listings)
+    assert any(listing.is_dealer for listing in listings)
+    assert load_demo_listings() is None  # a second run changes nothing
+    assert len(db.session.scalars(select(Listing)).all()) == len(listings)
