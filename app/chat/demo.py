@@ -24,7 +24,5 @@ def load_demo_chat() -> str | None:
         return None
     for number, (sender, recipient, body) in enumerate(LINES):
         s, r = people[sender], people[recipient]
-        services.send_message(
-            Person(s.id, s.username, s.name), Person(r.id, r.username, r.name), body, f"demo-{number}", rate_limit=False
-        )
+        services.send_message(Person(s.id, s.username, s.name), r.username, body, f"demo-{number}", rate_limit=False)
     return f"chat: demo conversation aigerim ↔ autohouse ({len(LINES)} messages)"

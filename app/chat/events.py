@@ -26,10 +26,11 @@ from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import disconnect, emit, join_room, leave_room
+from sqlalchemy import Connection
 
 from app.chat import services
 from app.chat.presence import user_room, viewing
-from app.chat.services import ChatError, Person
+from app.chat.services import ChatError, Person, Sent, SignedOut
 from app.extensions import db, socketio
 
 IDENTITY = "garage.chat.identity"
@@ -45,25 +46,31 @@ def error(message: str) -> dict[str, Any]:
     return {"ok": False, "error": message}
 
 
-def authenticated_only(handler):
+def authenticated_only(handler=None, *, session_checked_by_handler: bool = False):
     """Run the handler only for a socket whose sign-in is still valid.
 
-    Checks the session version and ban on every event (one small query); a stale socket
-    gets an error ack and is disconnected. A payload that is not an object is refused
-    with an error ack. The handler receives the identity and the payload dict.
+    Checks the session version and ban on every event (one small query; `send_message`
+    folds the same check into its first statement: `session_checked_by_handler`). A stale
+    socket gets an error ack and is disconnected. A payload that is not an object is
+    refused with an error ack. The handler receives the identity and the payload dict.
     """
 
-    @wraps(handler)
-    def wrapped(data=None, *args):
-        identity: Identity | None = request.environ.get(IDENTITY)
-        if identity is None or not services.session_is_current(identity.id, identity.version):
-            disconnect()
-            return error(_("You are signed out. Sign in again."))
-        if not isinstance(data, dict):
-            return error(_("Bad request."))
-        return handler(identity, data)
+    def decorate(handler):
+        @wraps(handler)
+        def wrapped(data=None, *args):
+            identity: Identity | None = request.environ.get(IDENTITY)
+            if identity is None or (
+                not session_checked_by_handler and not services.session_is_current(identity.id, identity.version)
+            ):
+                disconnect()
+                return error(_("You are signed out. Sign in again."))
+            if not isinstance(data, dict):
+                return error(_("Bad request."))
+            return handler(identity, data)
 
-    return wrapped
+        return wrapped
+
+    return decorate(handler) if handler is not None else decorate
 
 
 def viewing_registry():
@@ -137,29 +144,42 @@ def on_leave_chat(identity: Identity, data: dict):
 
 
 @socketio.on("send_message")
-@authenticated_only
+@authenticated_only(session_checked_by_handler=True)
 def on_send_message(identity: Identity, data: dict):
     """Store a message from the signed-in user to `to`, commit, then emit it to the pair
     room and the recipient's new unread count. Refuses unknown recipients, blocked pairs,
-    bad or too long bodies, missing client ids and senders over the rate limit (error ack).
-    A resend with a known client_id acks the stored message and emits nothing new."""
-    try:
-        recipient = other_person(identity, data.get("to"))
-        message, created = services.send_message(
-            identity, recipient, data.get("body"), data.get("client_id"), data.get("listing_id")
-        )
-    except ChatError as refused:
-        db.session.rollback()
-        return error(str(refused))
-    if created:
-        publish_message(identity, recipient, message, skip_sid=request.sid)
-    return {"ok": True, "message": message}
+    bad or too long bodies, missing client ids and senders over the rate limit (error ack);
+    a socket whose sign-in is gone is refused and closed. A resend with a known client_id
+    acks the stored message and emits nothing new."""
+    with db.engine.connect() as connection:
+        try:
+            sent = services.send_message(
+                identity,
+                data.get("to"),
+                data.get("body"),
+                data.get("client_id"),
+                data.get("listing_id"),
+                connection=connection,
+                session_version=identity.version,
+            )
+        except SignedOut as refused:
+            disconnect()
+            return error(str(refused))
+        except ChatError as refused:
+            return error(str(refused))
+        if sent.created:
+            publish_message(identity, sent, connection, skip_sid=request.sid)
+    return {"ok": True, "message": sent.message}
 
 
-def publish_message(sender: Person, recipient: Person, message: dict, skip_sid: str | None = None) -> None:
-    """Commit the stored message (with a notification when the recipient does not have the
-    conversation open), then emit it and the recipient's unread count."""
+def publish_message(sender: Person, sent: Sent, connection: Connection | None = None, skip_sid: str | None = None):
+    """Commit the stored message (the session's, or `connection`), add a notification when
+    the recipient does not have the conversation open, then emit the message to the pair
+    room and the recipient's unread count to their user room."""
+    recipient, message = sent.recipient, sent.message
     room = services.pair_room(sender.id, recipient.id)
+    if connection is not None:
+        connection.commit()
     if not viewing_registry().is_viewing(recipient.id, room):
         from app.notifications.services import notify
 
@@ -173,9 +193,12 @@ def publish_message(sender: Person, recipient: Person, message: dict, skip_sid: 
                 "url": url_for("chat.conversation", username=sender.username),
             },
         )
-    db.session.commit()
+        db.session.commit()
+    elif connection is None:
+        db.session.commit()
     socketio.emit("new_message", message, to=room, skip_sid=skip_sid)
-    socketio.emit("unread_count", {"count": services.unread_count(recipient.id)}, to=user_room(recipient.id))
+    count = services.unread_count(recipient.id, connection)
+    socketio.emit("unread_count", {"count": count}, to=user_room(recipient.id))
 
 
 @socketio.on("typing")

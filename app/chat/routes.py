@@ -107,26 +107,26 @@ def upload_image(username: str):
     upload = request.files.get("image")
     if upload is None or not upload.filename:
         return jsonify(ok=False, error=_("Choose a picture.")), 400
-    sender, recipient = me(), person(other)
+    sender = me()
     try:
         # refuse early (blocks, rate limit) before spending CPU on the picture
         services.clean_client_id(request.form.get("client_id"))
         if other.id == current_user.id:
             raise ChatError(_("You cannot write to yourself."))
-        if services.block_between(sender.id, recipient.id) is not None:
-            raise ChatError(_("%(name)s does not accept messages from you.", name=recipient.name))
+        if services.block_between(sender.id, other.id) is not None:
+            raise ChatError(_("%(name)s does not accept messages from you.", name=other.name))
         name = media.save_image(upload.stream, "chat")
-        message, created = services.send_message(
-            sender, recipient, request.form.get("body"), request.form.get("client_id"), image=name
+        sent = services.send_message(
+            sender, other.username, request.form.get("body"), request.form.get("client_id"), image=name
         )
     except (ChatError, media.ImageRejected) as refused:
         db.session.rollback()
         return jsonify(ok=False, error=str(refused)), 400
-    if created:
-        publish_message(sender, recipient, message)
+    if sent.created:
+        publish_message(sender, sent)
     else:
         media.delete_image("chat", name)
-    return jsonify(ok=True, message=message)
+    return jsonify(ok=True, message=sent.message)
 
 
 @bp.route("/images/<name>/<variant>")

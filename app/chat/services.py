@@ -1,8 +1,9 @@
 """Chat operations: plain functions; the caller (route or event handler) commits.
 
-The functions on the send path (`send_message`, `unread_count`, `session_is_current`) work
-with ids and Core statements rather than loaded objects: they run for every message, and
-the profile in docs/performance.md showed ORM loading as the largest avoidable cost.
+The send path (`send_message`, `unread_count`) runs for every message: it works with ids
+and a few plain SQL statements on one connection (one lookup for the sender's session
+version, the recipient, blocks and the conversation; one INSERT; one UPDATE), not with ORM
+objects. docs/performance.md has the profile that led there.
 """
 
 from __future__ import annotations
@@ -14,8 +15,23 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from limits import parse
-from sqlalchemy import and_, case, exists, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from app.auth.validators import username_key
 from app.extensions import db, limiter
@@ -110,11 +126,10 @@ def unblock(blocker_id: int, blocked_id: int) -> None:
 # --- conversations and messages --------------------------------------------------------
 
 
-def find_conversation_id(a: int, b: int) -> int | None:
+def find_conversation_id(a: int, b: int, connection: Connection | None = None) -> int | None:
     low, high = pair(a, b)
-    return db.session.scalar(
-        select(Conversation.id).where(Conversation.user_low_id == low, Conversation.user_high_id == high)
-    )
+    query = select(Conversation.id).where(Conversation.user_low_id == low, Conversation.user_high_id == high)
+    return (connection or db.session).scalar(query)
 
 
 def conversation_for(user_id: int, conversation_id: Any) -> Conversation | None:
@@ -125,23 +140,6 @@ def conversation_for(user_id: int, conversation_id: Any) -> Conversation | None:
     if conversation is None or not conversation.has(user_id):
         return None
     return conversation
-
-
-def get_or_create_conversation(a: int, b: int) -> int:
-    """The id of the pair's conversation, created on the first message."""
-    conversation_id = find_conversation_id(a, b)
-    if conversation_id is not None:
-        return conversation_id
-    low, high = pair(a, b)
-    try:
-        return db.session.scalar(
-            insert(Conversation)
-            .values(user_low_id=low, user_high_id=high, created_at=utcnow())
-            .returning(Conversation.id)
-        )
-    except IntegrityError:  # the other person's first message won the race
-        db.session.rollback()
-        return find_conversation_id(a, b)  # type: ignore[return-value]
 
 
 def rate_limited(sender_id: int) -> bool:
@@ -169,32 +167,120 @@ def clean_client_id(client_id: Any) -> str:
     return client_id
 
 
+class SignedOut(ChatError):
+    """The socket's sign-in no longer holds (signed out, new password, banned)."""
+
+
+@dataclass
+class Sent:
+    """The outcome of `send_message`: the stored message as browsers get it, whether it is
+    new (False: a resend of a known client_id), and the recipient."""
+
+    message: dict[str, Any]
+    created: bool
+    recipient: Person
+
+
+# The send path in a few plain statements (see the module docstring). ON CONFLICT ... DO
+# NOTHING RETURNING works on PostgreSQL and SQLite >= 3.35 alike: a resend or a racing
+# first message returns no row instead of aborting the transaction.
+SEND_LOOKUP = text(
+    """
+    SELECT me.session_version AS version, me.banned_until AS banned_until,
+           r.id AS rid, r.username AS rname, r.display_name AS rdisplay,
+           EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = :me AND b.blocked_id = r.id) AS i_blocked,
+           EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = r.id AND b.blocked_id = :me) AS blocked_me,
+           (SELECT c.id FROM conversations c
+             WHERE (c.user_low_id = :me AND c.user_high_id = r.id)
+                OR (c.user_low_id = r.id AND c.user_high_id = :me)) AS conversation_id
+      FROM users me LEFT JOIN users r ON r.username_key = :key
+     WHERE me.id = :me
+    """
+).columns(
+    column("version", Integer),
+    column("banned_until", DateTime),
+    column("rid", Integer),
+    column("rname", String),
+    column("rdisplay", String),
+    column("i_blocked", Boolean),
+    column("blocked_me", Boolean),
+    column("conversation_id", Integer),
+)
+INSERT_MESSAGE = text(
+    """
+    INSERT INTO messages (conversation_id, sender_id, body, image, listing_id, client_id, created_at)
+    VALUES (:conversation_id, :sender_id, :body, :image, :listing_id, :client_id, :created_at)
+    ON CONFLICT (sender_id, client_id) DO NOTHING
+    RETURNING id
+    """
+).bindparams(bindparam("created_at", type_=DateTime))
+TOUCH_CONVERSATION = text("UPDATE conversations SET last_message_at = :now WHERE id = :id").bindparams(
+    bindparam("now", type_=DateTime)
+)
+INSERT_CONVERSATION = text(
+    """
+    INSERT INTO conversations (user_low_id, user_high_id, created_at) VALUES (:low, :high, :now)
+    ON CONFLICT (user_low_id, user_high_id) DO NOTHING
+    RETURNING id
+    """
+).bindparams(bindparam("now", type_=DateTime))
+STORED_MESSAGE = text(
+    "SELECT id, conversation_id, body, image, listing_id, client_id, created_at, read_at, removed_at"
+    " FROM messages WHERE sender_id = :sender_id AND client_id = :client_id"
+).columns(
+    column("id", Integer),
+    column("conversation_id", Integer),
+    column("body", String),
+    column("image", String),
+    column("listing_id", Integer),
+    column("client_id", String),
+    column("created_at", DateTime),
+    column("read_at", DateTime),
+    column("removed_at", DateTime),
+)
+
+
 def send_message(
     sender: Person,
-    recipient: Person,
+    to: str,
     body: Any,
     client_id: Any,
     listing_id: Any = None,
     image: str | None = None,
+    *,
+    connection: Connection | None = None,
+    session_version: int | None = None,
     rate_limit: bool = True,
-) -> tuple[dict[str, Any], bool]:
-    """Store a message from `sender` to `recipient`; return its payload and whether it is new.
+) -> Sent:
+    """Store a message from `sender` to the user named `to`; the caller commits `connection`
+    (default: the session's) before emitting.
 
-    Refuses (ChatError) an empty or too long body, writing to oneself, a blocked pair and a
-    sender over the rate limit (`rate_limit=False`: seeding and test data). A resend with a
-    `client_id` the sender already used returns the stored message instead of a second one.
-    The caller commits before emitting.
+    Refuses (ChatError) an unknown recipient, oneself, an empty or too long body, a missing
+    client id, a blocked pair and a sender over the rate limit (`rate_limit=False`: seeding
+    and test data); raises SignedOut when `session_version` (a socket's) is no longer the
+    user's or the user is banned. A resend with a `client_id` the sender already used
+    returns the stored message (created=False) instead of a second one.
     """
+    connection = connection or db.session.connection()
     body = clean_body(body)
     client_id = clean_client_id(client_id)
+    if not isinstance(to, str) or not 0 < len(to) <= 30:
+        raise ChatError(_("No such user."))
+    found = connection.execute(SEND_LOOKUP, {"me": sender.id, "key": username_key(to)}).first()
+    if found is None or (session_version is not None and found.version != session_version):
+        raise SignedOut(_("You are signed out. Sign in again."))
+    if found.banned_until is not None and found.banned_until > utcnow():
+        raise SignedOut(_("You are signed out. Sign in again."))
+    if found.rid is None:
+        raise ChatError(_("No such user."))
+    recipient = Person(found.rid, found.rname, found.rdisplay or found.rname)
+    if recipient.id == sender.id:
+        raise ChatError(_("You cannot write to yourself."))
     if not body and not image:
         raise ChatError(_("The message is empty."))
-    if sender.id == recipient.id:
-        raise ChatError(_("You cannot write to yourself."))
-    blocker = block_between(sender.id, recipient.id)
-    if blocker == sender.id:
+    if found.i_blocked:
         raise ChatError(_("You have blocked %(name)s. Unblock them to write.", name=recipient.name))
-    if blocker is not None:
+    if found.blocked_me:
         raise ChatError(_("%(name)s does not accept messages from you.", name=recipient.name))
     if rate_limit and rate_limited(sender.id):
         raise ChatError(_("You are sending messages too fast. Wait a few seconds."))
@@ -204,32 +290,25 @@ def send_message(
     if listing_id and card is None and listing_cards_available():
         listing_id = None  # no such listing: the message goes without a card
 
-    conversation_id = get_or_create_conversation(sender.id, recipient.id)
     now = utcnow()
-    try:
-        message_id = db.session.scalar(
-            insert(Message)
-            .values(
-                conversation_id=conversation_id,
-                sender_id=sender.id,
-                body=body,
-                image=image,
-                listing_id=listing_id,
-                client_id=client_id,
-                created_at=now,
-            )
-            .returning(Message.id)
-        )
-    except IntegrityError:  # the same client_id again: a resend
-        db.session.rollback()
-        stored = db.session.scalar(
-            select(Message).where(Message.sender_id == sender.id, Message.client_id == client_id)
-        )
-        if stored is None:
-            raise
-        return message_payload(stored, sender.username), False
-    db.session.execute(update(Conversation).where(Conversation.id == conversation_id).values(last_message_at=now))
-    payload = {
+    conversation_id = found.conversation_id or create_conversation(connection, sender.id, recipient.id, now)
+    message_id = connection.scalar(
+        INSERT_MESSAGE,
+        {
+            "conversation_id": conversation_id,
+            "sender_id": sender.id,
+            "body": body,
+            "image": image,
+            "listing_id": listing_id,
+            "client_id": client_id,
+            "created_at": now,
+        },
+    )
+    if message_id is None:  # the same client_id again: a resend
+        stored = connection.execute(STORED_MESSAGE, {"sender_id": sender.id, "client_id": client_id}).one()
+        return Sent(row_payload(stored, sender.username), False, recipient)
+    connection.execute(TOUCH_CONVERSATION, {"now": now, "id": conversation_id})
+    message = {
         "id": message_id,
         "conversation_id": conversation_id,
         "sender": sender.username,
@@ -241,7 +320,30 @@ def send_message(
         "read": False,
         "removed": False,
     }
-    return payload, True
+    return Sent(message, True, recipient)
+
+
+def create_conversation(connection: Connection, a: int, b: int, now: datetime) -> int:
+    """The pair's conversation, created on its first message (a racing twin is found)."""
+    low, high = pair(a, b)
+    created = connection.scalar(INSERT_CONVERSATION, {"low": low, "high": high, "now": now})
+    return created or find_conversation_id(a, b, connection)  # type: ignore[return-value]
+
+
+def row_payload(row, sender_username: str) -> dict[str, Any]:
+    removed = row.removed_at is not None
+    return {
+        "id": row.id,
+        "conversation_id": row.conversation_id,
+        "sender": sender_username,
+        "body": "" if removed else row.body,
+        "image": None if removed else image_urls(row.image),
+        "listing": None if removed or not row.listing_id else listing_card(row.listing_id),
+        "client_id": row.client_id,
+        "created_at": row.created_at.isoformat() + "Z",
+        "read": row.read_at is not None,
+        "removed": removed,
+    }
 
 
 def image_urls(name: str | None) -> dict[str, str] | None:
@@ -255,19 +357,7 @@ def image_urls(name: str | None) -> dict[str, str] | None:
 
 def message_payload(message: Message, sender_username: str | None = None) -> dict[str, Any]:
     """What browsers get for a stored message (acks, sync, history)."""
-    removed = message.removed_at is not None
-    return {
-        "id": message.id,
-        "conversation_id": message.conversation_id,
-        "sender": sender_username or message.sender.username,
-        "body": "" if removed else message.body,
-        "image": None if removed else image_urls(message.image),
-        "listing": None if removed or not message.listing_id else listing_card(message.listing_id),
-        "client_id": message.client_id,
-        "created_at": message.created_at.isoformat() + "Z",
-        "read": message.read_at is not None,
-        "removed": removed,
-    }
+    return row_payload(message, sender_username or message.sender.username)
 
 
 def usernames(conversation: Conversation) -> dict[int, str]:
@@ -324,12 +414,21 @@ def unread_in(conversation_column, user_id: int):
     )
 
 
-def unread_count(user_id: int) -> int:
+# The same per-conversation form as a plain statement for the send path (DESIGN.md: one
+# join made PostgreSQL scan every unread message once most history was read).
+UNREAD_COUNT = text(
+    """
+    SELECT coalesce(sum((SELECT count(*) FROM messages m
+                          WHERE m.conversation_id = c.id AND m.read_at IS NULL AND m.sender_id != :u)), 0)
+      FROM conversations c
+     WHERE c.user_low_id = :u OR c.user_high_id = :u
+    """
+)
+
+
+def unread_count(user_id: int, connection: Connection | None = None) -> int:
     """Unread messages to `user_id` over all conversations (the navbar badge)."""
-    query = select(func.coalesce(func.sum(unread_in(Conversation.id, user_id)), 0)).where(
-        or_(Conversation.user_low_id == user_id, Conversation.user_high_id == user_id)
-    )
-    return int(db.session.scalar(query) or 0)
+    return int((connection or db.session).scalar(UNREAD_COUNT, {"u": user_id}) or 0)
 
 
 @dataclass
