@@ -51,3 +51,33 @@ def test_report_a_post_then_a_moderator_removes_it_and_the_audit_log_shows_it(ne
     row = admin.locator(".audit-entry", has_text="remove")
     assert "@moder" in row.inner_text() and f"post #{bad.id}" in row.inner_text()
     assert reader.errors == [] and moderator.errors == [] and admin.errors == []
+
+
+def test_the_bell_counts_live_and_mark_all_read_clears_it_on_other_pages(new_page, db):
+    """The navbar bell of the topic author goes up live when someone replies, and down on
+    every open page when they mark all read."""
+    author = make_user("asker")
+    make_user("helper")
+    topic = make_topic(author, title="Which oil for a 2.5 Camry?", body="0W-20 or 5W-30?")
+
+    asker = new_page()
+    sign_in(asker, "asker")
+    asker.goto("/forum/")
+    badge = asker.locator("#notification-badge")
+    assert badge.is_hidden()
+
+    helper = new_page()
+    sign_in(helper, "helper")
+    helper.goto(f"/forum/t/{topic.id}/reply")
+    helper.get_by_label("Your reply").fill("0W-20, the manual says so.")
+    helper.get_by_role("button", name="Post reply").click()
+
+    badge.wait_for(state="visible")
+    assert badge.inner_text() == "1"  # arrived live, no reload
+
+    second_tab = asker.context.new_page()
+    second_tab.goto("/notifications/")
+    assert "helper replied in your topic" in second_tab.content()
+    second_tab.get_by_role("button", name="Mark all read").click()
+    badge.wait_for(state="hidden")  # the first tab heard the exact count (0)
+    assert asker.errors == [] and helper.errors == []
