@@ -132,7 +132,7 @@ restore: ## (docker) Replace the database and uploads with a backup: make restor
 	$(COMPOSE) up -d --wait --wait-timeout 120 web; \
 	echo "restored $$ts"
 
-init-ssl: ## (docker) First Let's Encrypt certificate for DOMAIN (STAGING=1 to test)
+init-ssl: ## (docker) First Let's Encrypt certificate for DOMAIN (CERTBOT_STAGING=1 to test, FORCE=1 to renew)
 	./init-letsencrypt.sh
 
 verify-deploy: install-dev ## Build the image, run the whole stack in Docker and check it through nginx (root)

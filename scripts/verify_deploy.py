@@ -374,18 +374,26 @@ def check_socketio(args, visitors: dict, names: dict) -> None:
                 events["alice"].wait(0.5)
             check(any(e == "unread_count" for e, _ in received["alice"]), "the server greets the socket (unread_count)")
         if args.metrics_cmd:
-            check_socket_gauge(args.metrics_cmd, at_least=2)
+            metrics = read_metrics(args.metrics_cmd)
+            sockets = metric(metrics, "garage_socketio_connections")
+            check(sockets >= 2, f"/metrics inside the network counts the open sockets ({sockets:g})")
+            if args.messages_metric:
+                sent = metric(metrics, "garage_chat_messages_sent_total")
+                check(sent >= 1, f"/metrics counts the messages sent ({sent:g})")
     finally:
         for client in clients.values():
             client.disconnect()
 
 
-def check_socket_gauge(command: str, at_least: int) -> None:
-    """Read /metrics inside the web container: the open-socket gauge counts our clients."""
-    output = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=30, check=False).stdout  # noqa: S602
-    match = re.search(r"^garage_socketio_connections (\S+)$", output, re.MULTILINE)
-    value = float(match.group(1)) if match else -1
-    check(value >= at_least, f"/metrics inside the network counts the open sockets ({value:g})", output[-300:])
+def read_metrics(command: str) -> str:
+    """/metrics as read inside the compose network (nginx refuses it from outside)."""
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=30, check=False)  # noqa: S602
+    return result.stdout
+
+
+def metric(text: str, name: str) -> float:
+    match = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
+    return float(match.group(1)) if match else -1.0
 
 
 # --- later phases ------------------------------------------------------------------------------
@@ -444,6 +452,7 @@ def main() -> int:
     parser.add_argument("--chat-events", action="store_true", help="send_message exists: exchange a message")
     parser.add_argument("--chat-unread", action="store_true", help="the server sends unread_count on connect")
     parser.add_argument("--metrics-cmd", help="a shell command printing /metrics from inside the network")
+    parser.add_argument("--messages-metric", action="store_true", help="chat counts MESSAGES_SENT")
     parser.add_argument("--listings", action="store_true", help="listing photos exist")
     parser.add_argument("--chat-images", action="store_true", help="the chat picture route exists")
     args = parser.parse_args()

@@ -119,9 +119,9 @@ ensure_pg_tools() {
 PHASE="build and start"
 log "docker compose up -d --build --wait (project $PROJECT, nginx on 127.0.0.1:$HTTP_PORT/$HTTPS_PORT)"
 build_started=$(date +%s)
-timeout 900 "${COMPOSE[@]}" build
-echo "image built in $(($(date +%s) - build_started))s: $(docker image inspect -f '{{.Size}}' garage-web:verify | awk '{printf "%.0f MB", $1/1e6}')"
-wait_healthy
+timeout 1200 "${COMPOSE[@]}" up -d --build --wait --wait-timeout 300
+echo "built and healthy in $(($(date +%s) - build_started))s;" \
+  "image $(docker image inspect -f '{{.Size}}' garage-web:verify | awk '{printf "%.0f MB", $1/1e6}')"
 "${COMPOSE[@]}" ps
 
 # What the web image runs as and how: checked from the inside.
@@ -138,6 +138,7 @@ checker() {
   grep -q '"unread_count"' app/chat/events.py 2>/dev/null && flags+=(--chat-unread)
   grep -q 'protected-uploads' app/chat/routes.py 2>/dev/null && flags+=(--chat-images)
   grep -q '/photos"' app/listings/routes.py 2>/dev/null && flags+=(--listings)
+  grep -rq 'MESSAGES_SENT' app/chat/ 2>/dev/null && flags+=(--messages-metric)
   timeout 300 "$PY" scripts/verify_deploy.py "$1" --base "https://127.0.0.1:$HTTPS_PORT" \
     --http "http://127.0.0.1:$HTTP_PORT" --cafile "$WORK/nginx-ca.pem" --state "$WORK/state.json" \
     --metrics-cmd "$METRICS_CMD" "${flags[@]}"
@@ -149,7 +150,12 @@ checker site
 
 PHASE="restart web"
 log "docker compose restart web: nothing lost"
+stop_started=$(date +%s)
 "${COMPOSE[@]}" restart web
+took=$(($(date +%s) - stop_started))
+"${COMPOSE[@]}" logs web | grep -q "Shutting down: Master" || die "gunicorn did not shut down cleanly on SIGTERM"
+[ "$took" -lt 25 ] || die "restart took ${took}s: over the 25 s stop grace period"
+echo "gunicorn shut down cleanly on SIGTERM; restart took ${took}s"
 wait_healthy
 checker persisted
 
