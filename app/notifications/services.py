@@ -52,7 +52,7 @@ def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | N
     """Store a notification for `user_id` unless they switched `kind` off (then None).
 
     Its unread count is pushed after commit; an email goes out after commit when the
-    user opted into email for this kind.
+    user opted into email for this kind and has confirmed their address.
     """
     setting = db.session.get(NotificationSetting, (user_id, kind)) if kind in KINDS else None
     if setting is not None and not setting.enabled:
@@ -62,7 +62,8 @@ def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | N
     pending = db.session.info.setdefault(PENDING, {})
     pending[user_id] = pending.get(user_id, 0) + 1
     if setting is not None and setting.email:
-        email = db.session.scalar(select(User.email).where(User.id == user_id))
+        # only to confirmed addresses: nobody can have mail sent to someone else's inbox
+        email = db.session.scalar(select(User.email).where(User.id == user_id, User.email_confirmed_at.is_not(None)))
         if email:
             db.session.info.setdefault(PENDING_EMAILS, []).append((email, kind, dict(payload)))
     return notification

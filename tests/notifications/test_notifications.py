@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import Notification
+from app.models.user import utcnow
 from app.notifications import email as mail
 from app.notifications.services import KINDS, notify, unread_count
 from tests.conftest import csrf_token
@@ -141,6 +142,8 @@ def test_a_kind_switched_off_is_not_stored(client, db, buyer):
 
 
 def test_email_goes_only_for_opted_in_kinds_after_commit(client, db, buyer):
+    buyer.email_confirmed_at = utcnow()
+    _db.session.commit()
     post(client, "/notifications/settings", settings_data(price_drop_email="y"), "/notifications/settings")
     mail.outbox.clear()
     notify(buyer.id, "price_drop", {"title": "BMW X5 is cheaper", "url": "/listings/7", "text": "Now $30,000"})
@@ -153,7 +156,20 @@ def test_email_goes_only_for_opted_in_kinds_after_commit(client, db, buyer):
     assert "/listings/7" in message.get_content() and "Now $30,000" in message.get_content()
 
 
+def test_no_email_to_an_unconfirmed_address(client, db, buyer):
+    post(client, "/notifications/settings", settings_data(price_drop_email="y"), "/notifications/settings")
+    assert "Emails are sent only once your address is confirmed" in client.get("/notifications/settings").get_data(
+        as_text=True
+    )
+    mail.outbox.clear()
+    notify(buyer.id, "price_drop", {"title": "BMW X5 is cheaper"})
+    _db.session.commit()
+    assert mail.outbox == [] and unread_count(buyer.id) == 1
+
+
 def test_a_rolled_back_notification_sends_nothing(client, db, buyer):
+    buyer.email_confirmed_at = utcnow()
+    _db.session.commit()
     post(client, "/notifications/settings", settings_data(price_drop_email="y"), "/notifications/settings")
     mail.outbox.clear()
     notify(buyer.id, "price_drop", {"title": "Never happened"})
