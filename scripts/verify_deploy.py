@@ -295,7 +295,11 @@ def check_chat_image(visitors: dict, names: dict) -> None:
             f"{role} of the pair gets the chat picture (X-Accel-Redirect)",
             shown.status_code,
         )
-    check(visitors["bob"].get(url).headers.get("Content-Type") == "image/jpeg", "chat picture is image/jpeg")
+    shown = visitors["bob"].get(url)
+    check(shown.headers.get("Content-Type") == "image/jpeg", "chat picture is image/jpeg")
+    check("X-Accel-Redirect" not in shown.headers, "nginx does not leak the internal path")
+    cache = shown.raw.headers.getlist("Cache-Control")
+    check(len(cache) == 1 and "private" in cache[0], "chat picture is privately cached only", cache)
     stranger = visitors["carol"].get(url)
     check(stranger.status_code in (403, 404), "a stranger is refused the chat picture", stranger.status_code)
     anonymous = Visitor(visitors["alice"].base).get(url)
@@ -304,28 +308,41 @@ def check_chat_image(visitors: dict, names: dict) -> None:
           "the internal location is not reachable directly")  # fmt: skip
 
 
-def connect(args, visitor: Visitor | None) -> socketio.Client:
-    client = socketio.Client(http_session=new_session(), reconnection=False, request_timeout=TIMEOUT)
-    headers = {"Cookie": visitor.cookie_header()} if visitor else {}
-    client.connect(args.base, headers=headers, transports=["websocket"], wait_timeout=TIMEOUT)
-    return client
+def new_client(origin: str) -> socketio.Client:
+    """A Socket.IO client whose WebSocket handshake carries `origin` as a browser's would."""
+    return socketio.Client(
+        http_session=new_session(),
+        reconnection=False,
+        request_timeout=TIMEOUT,
+        websocket_extra_options={"origin": origin},
+    )
+
+
+def refused(args, visitor: Visitor | None, origin: str) -> bool:
+    """True when the server refuses this Socket.IO connection."""
+    client = new_client(origin)
+    headers = {"Cookie": visitor.cookie_header()} if visitor is not None else {}
+    try:
+        client.connect(args.base, headers=headers, transports=["websocket"], wait_timeout=TIMEOUT)
+    except socketio.exceptions.ConnectionError:
+        return True
+    client.disconnect()
+    return False
 
 
 def check_socketio(args, visitors: dict, names: dict) -> None:
-    try:
-        intruder = connect(args, None)
-    except socketio.exceptions.ConnectionError:
-        refused = True
-    else:
-        refused = False
-        intruder.disconnect()
-    check(refused, "an anonymous Socket.IO connection is refused")
+    check(refused(args, None, args.base), "an anonymous Socket.IO connection is refused")
+    check(not refused(args, visitors["carol"], args.base), "a signed-in Socket.IO connection is accepted")
+    check(
+        refused(args, visitors["carol"], "https://elsewhere.example"),
+        "the same connection from another site's page (Origin) is refused",
+    )
 
     received: dict[str, list] = {"alice": [], "bob": []}
     events = {role: threading.Event() for role in received}
     clients = {}
     for role in ("alice", "bob"):
-        client = socketio.Client(http_session=new_session(), reconnection=False, request_timeout=TIMEOUT)
+        client = new_client(args.base)
 
         def remember(event, role=role):
             def handler(data=None):
