@@ -67,12 +67,14 @@ def moderates() -> bool:
 def filter_options(filters: services.Filters) -> dict:
     """Select options for the filter form, the dependent ones from the chosen parent."""
     v = filters.values
+    cached = services.catalog_cached
+    brand, model, region = v.get("brand"), v.get("model"), v.get("region")
     return {
-        "brands": catalog.brand_choices(),
-        "models": catalog.model_choices(v.get("brand")),
-        "generations": catalog.generation_choices(v.get("model")) if v.get("model") else [],
-        "regions": catalog.region_choices(),
-        "cities": catalog.city_choices(v.get("region")),
+        "brands": cached(("brands",), catalog.brand_choices),
+        "models": cached(("models", brand), lambda: catalog.model_choices(brand)),
+        "generations": cached(("generations", model), lambda: catalog.generation_choices(model)) if model else [],
+        "regions": cached(("regions",), catalog.region_choices),
+        "cities": cached(("cities", region), lambda: catalog.city_choices(region)),
         "choices": CHOICES,
         "sorts": SORT_LABELS(),
     }
@@ -169,7 +171,7 @@ def status_label(status: str) -> str:
 def show(listing_id: int):
     """The listing page: gallery, specs, price history, seller, similar cars. Counts a view
     once a day per visitor, never the owner's."""
-    listing = get_listing_for_owner_or_public(listing_id)
+    listing = get_listing_or_404(listing_id)
     owner = can_manage(listing)
     if not owner and listing.is_public:
         visitor = services.visitor_key(current_user, request.remote_addr, request.headers.get("User-Agent"))
@@ -196,10 +198,6 @@ def show(listing_id: int):
         status_form=DeleteForm(),
         status_label=status_label,
     )
-
-
-def get_listing_for_owner_or_public(listing_id: int) -> Listing:
-    return get_listing_or_404(listing_id)
 
 
 def chat_url(listing: Listing) -> str | None:

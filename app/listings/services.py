@@ -10,6 +10,7 @@ result fits one page, otherwise the planner's estimate (PostgreSQL) or a capped 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -113,6 +114,36 @@ def listing_card(listing_id: int) -> dict | None:
         "thumb_url": thumb_url(listing),
         "status": listing.status,
     }
+
+
+def format_km(value: int) -> str:
+    """85 000 (grouped digits in the page's locale)."""
+    return format_decimal(value)
+
+
+# The catalogue changes only when `flask catalog load` runs: its names and select options
+# are kept in memory for CATALOG_CACHE_SECONDS (0 under TESTING, where tests rebuild it).
+_catalog_cache: dict[tuple, tuple[float, Any]] = {}
+
+
+def catalog_cached(key: tuple, load):
+    ttl = current_app.config.get("CATALOG_CACHE_SECONDS", 0 if current_app.testing else 300)
+    now = time.monotonic()
+    hit = _catalog_cache.get(key)
+    if ttl and hit and now - hit[0] < ttl:
+        return hit[1]
+    value = load()
+    if ttl:
+        _catalog_cache[key] = (now, value)
+    return value
+
+
+def city_names() -> dict[int, str]:
+    return catalog_cached(("cities",), lambda: dict(db.session.execute(select(City.id, City.name)).all()))
+
+
+def city_name(city_id: int) -> str:
+    return city_names().get(city_id, "")
 
 
 # --- create and edit -----------------------------------------------------------------
@@ -440,9 +471,7 @@ def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PE
         key = tuple_(column, Listing.id)
         page_conditions.append(key < filters.after if descending else key > filters.after)
     order = (column.desc(), Listing.id.desc()) if descending else (column.asc(), Listing.id.asc())
-    query = (
-        select(Listing).where(*page_conditions).order_by(*order).limit(per_page + 1).options(selectinload(Listing.city))
-    )
+    query = select(Listing).where(*page_conditions).order_by(*order).limit(per_page + 1)
     rows = list(db.session.scalars(query))
     next_after = make_cursor(rows[per_page - 1], filters.sort) if len(rows) > per_page else None
     if filters.after is None and next_after is None:
