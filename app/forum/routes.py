@@ -13,11 +13,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from app import media
 from app.extensions import db, limiter
 from app.forum import bp, services
+from app.forum import views as view_counts
 from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, ReplyForm, TopicForm
+from app.forum.links import PostLinks
 from app.forum.services import ForumError
 from app.main.errors import render_error
 from app.models import ForumCategory, Post, Topic
@@ -32,7 +35,7 @@ def page_arg() -> int:
 
 def get_topic_or_404(topic_id: int) -> Topic:
     """The topic; 404 when missing, or deleted and the viewer is not a moderator."""
-    topic = db.session.get(Topic, topic_id)
+    topic = db.session.get(Topic, topic_id, options=[joinedload(Topic.category)])
     if topic is None or not services.visible_to(current_user, topic):
         abort(404)
     return topic
@@ -112,10 +115,7 @@ def topic(topic_id: int):
     page = page_arg()
     if page > pages:
         return redirect(url_for("forum.topic", topic_id=topic.id, page=pages))
-    # Count the view first: the commit expires loaded rows, so load the page after it.
-    services.count_view(topic)
-    db.session.commit()
-    views = topic.views
+    views = topic.views + view_counts.count_view(topic.id)
     posts = services.topic_posts(topic, page)
     form = None
     if current_user.is_authenticated and (not topic.locked or current_user.is_moderator):
@@ -124,7 +124,7 @@ def topic(topic_id: int):
     if current_user.is_authenticated and current_user.is_moderator:
         move_form = MoveTopicForm(formdata=None, category=topic.category_id)
         move_form.category.choices = [(c.id, c.name) for c in services.categories()]
-    return render_template(
+    html = render_template(
         "forum/topic.html",
         topic=topic,
         posts=posts,
@@ -134,8 +134,10 @@ def topic(topic_id: int):
         form=form,
         move_form=move_form,
         first_post_id=posts[0].id if page == 1 and posts else None,
-        has_report="reports.new" in current_app.view_functions,
+        links=PostLinks(topic.id, with_report="reports.new" in current_app.view_functions),
     )
+    view_counts.flush_due_views()  # after rendering: its commit expires the loaded rows
+    return html
 
 
 @bp.route("/p/<int:post_id>")

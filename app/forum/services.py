@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app.admin.services import log_action
@@ -162,11 +162,6 @@ def post_page(post: Post) -> int:
     """The topic page a post is on."""
     before = db.session.scalar(select(func.count(Post.id)).where(Post.topic_id == post.topic_id, Post.id <= post.id))
     return max(1, math.ceil((before or 1) / POSTS_PER_PAGE))
-
-
-def count_view(topic: Topic) -> None:
-    """One more view, as an atomic UPDATE (no lost counts under concurrent readers)."""
-    db.session.execute(update(Topic).where(Topic.id == topic.id).values(views=Topic.views + 1))
 
 
 def quote_text(post: Post) -> str:

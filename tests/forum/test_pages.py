@@ -486,3 +486,18 @@ def test_a_listing_link_alone_on_a_line_becomes_a_listing_card(client, auth, app
     assert f'href="/listings/{listing.id}"' in card[:300]
     assert "Toyota Camry 2018" in card and "13" in card and "Almaty" in card
     assert f"or /listings/{listing.id} maybe" in html  # inside a sentence it stays text
+
+
+def test_views_are_buffered_and_written_in_batches(client, app):
+    topic = make_topic(make_user("aigerim"))
+    app.config["FORUM_VIEW_FLUSH_SECONDS"] = 3600
+    try:
+        client.get(f"/forum/t/{topic.id}")
+        assert "2 views" in text_of(client.get(f"/forum/t/{topic.id}"))  # pending ones are shown
+        db.session.refresh(topic)
+        assert topic.views == 0  # not written yet
+    finally:
+        app.config["FORUM_VIEW_FLUSH_SECONDS"] = 0
+    assert "3 views" in text_of(client.get(f"/forum/t/{topic.id}"))
+    db.session.refresh(topic)
+    assert topic.views == 3
