@@ -7,7 +7,8 @@ Contract (docs: DESIGN.md, "Socket.IO contract"):
   for the signed-in user and the named person; a client never names a room.
 - `send_message {to, body, client_id, listing_id?}`: ack `{ok, message}` or `{ok: false, error}`.
 - `typing {to}`, `mark_read {conversation_id, up_to_id}`, `sync {conversation_id, after_id}`.
-- Server to client: `new_message`, `typing`, `messages_read`, `unread_count`.
+- Server to client: `new_message`, `typing`, `messages_read`, `unread_count` (`{count}`: the
+  exact number, on connect and after mark_read; `{new: 1}`: one more arrived).
 
 Flask-SocketIO freezes the session at connect, so the user's id and session version are
 kept with the socket and checked against the database on every event (`authenticated_only`):
@@ -175,7 +176,7 @@ def on_send_message(identity: Identity, data: dict):
 def publish_message(sender: Person, sent: Sent, connection: Connection | None = None, skip_sid: str | None = None):
     """Commit the stored message (the session's, or `connection`), add a notification when
     the recipient does not have the conversation open, then emit the message to the pair
-    room and the recipient's unread count to their user room."""
+    room and "one more unread" to the recipient's user room."""
     recipient, message = sent.recipient, sent.message
     room = services.pair_room(sender.id, recipient.id)
     if connection is not None:
@@ -197,8 +198,9 @@ def publish_message(sender: Person, sent: Sent, connection: Connection | None = 
     elif connection is None:
         db.session.commit()
     socketio.emit("new_message", message, to=room, skip_sid=skip_sid)
-    count = services.unread_count(recipient.id, connection)
-    socketio.emit("unread_count", {"count": count}, to=user_room(recipient.id))
+    # One more unread message: the badge adds it. Exact counts go out on connect and after
+    # mark_read; a count read here could miss a concurrent sender's uncommitted message.
+    socketio.emit("unread_count", {"new": 1}, to=user_room(recipient.id))
 
 
 @socketio.on("typing")

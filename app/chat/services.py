@@ -214,6 +214,20 @@ INSERT_MESSAGE = text(
     RETURNING id
     """
 ).bindparams(bindparam("created_at", type_=DateTime))
+# PostgreSQL: the INSERT and the conversation's last_message_at in one round trip.
+INSERT_MESSAGE_AND_TOUCH = text(
+    """
+    WITH m AS (
+        INSERT INTO messages (conversation_id, sender_id, body, image, listing_id, client_id, created_at)
+        VALUES (:conversation_id, :sender_id, :body, :image, :listing_id, :client_id, :created_at)
+        ON CONFLICT (sender_id, client_id) DO NOTHING
+        RETURNING id, conversation_id
+    ), touched AS (
+        UPDATE conversations SET last_message_at = :created_at FROM m WHERE conversations.id = m.conversation_id
+    )
+    SELECT id FROM m
+    """
+).bindparams(bindparam("created_at", type_=DateTime))
 TOUCH_CONVERSATION = text("UPDATE conversations SET last_message_at = :now WHERE id = :id").bindparams(
     bindparam("now", type_=DateTime)
 )
@@ -292,22 +306,22 @@ def send_message(
 
     now = utcnow()
     conversation_id = found.conversation_id or create_conversation(connection, sender.id, recipient.id, now)
-    message_id = connection.scalar(
-        INSERT_MESSAGE,
-        {
-            "conversation_id": conversation_id,
-            "sender_id": sender.id,
-            "body": body,
-            "image": image,
-            "listing_id": listing_id,
-            "client_id": client_id,
-            "created_at": now,
-        },
-    )
+    values = {
+        "conversation_id": conversation_id,
+        "sender_id": sender.id,
+        "body": body,
+        "image": image,
+        "listing_id": listing_id,
+        "client_id": client_id,
+        "created_at": now,
+    }
+    postgresql = connection.dialect.name == "postgresql"
+    message_id = connection.scalar(INSERT_MESSAGE_AND_TOUCH if postgresql else INSERT_MESSAGE, values)
     if message_id is None:  # the same client_id again: a resend
         stored = connection.execute(STORED_MESSAGE, {"sender_id": sender.id, "client_id": client_id}).one()
         return Sent(row_payload(stored, sender.username), False, recipient)
-    connection.execute(TOUCH_CONVERSATION, {"now": now, "id": conversation_id})
+    if not postgresql:
+        connection.execute(TOUCH_CONVERSATION, {"now": now, "id": conversation_id})
     message = {
         "id": message_id,
         "conversation_id": conversation_id,

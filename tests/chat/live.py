@@ -36,7 +36,7 @@ class Participant:
         self.messages: dict[int, dict] = {}  # id -> message, each once
         self.received_events: list[dict] = []  # every new_message as it came, duplicates included
         self.read_receipts: list[dict] = []
-        self.unread: list[int] = []
+        self.unread: list[dict] = []
         self.typing: list[dict] = []
         self.last_id = 0
         self.sync_mark: int | None = None
@@ -48,7 +48,7 @@ class Participant:
         sio = socketio.Client(reconnection=False)
         sio.on("new_message", self.handle_message)
         sio.on("messages_read", lambda data: self.read_receipts.append(data))
-        sio.on("unread_count", lambda data: self.unread.append(data["count"]))
+        sio.on("unread_count", lambda data: self.unread.append(data))
         sio.on("typing", lambda data: self.typing.append(data))
         sio.on("disconnect", self.handle_disconnect)
         return sio

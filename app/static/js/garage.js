@@ -21,9 +21,13 @@
 
   if (body.dataset.userId && window.io) {
     const socket = (garage.socket = window.io({ transports: ["websocket", "polling"] }));
+    // {count}: the exact number (on connect, after reading); {new}: that many more arrived.
     socket.on("unread_count", function (data) {
-      setBadge("unread-badge", data.count);
-      noticeInTitle(data.count);
+      const badge = document.getElementById("unread-badge");
+      const shown = parseInt((badge && badge.textContent) || "0", 10) || 0;
+      const count = typeof data.count === "number" ? data.count : shown + (data.new || 0);
+      setBadge("unread-badge", count);
+      noticeInTitle(count);
     });
     socket.on("notification", function (data) {
       const badge = document.getElementById("notification-badge");
