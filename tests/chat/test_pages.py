@@ -190,3 +190,15 @@ def test_a_message_to_someone_not_in_the_conversation_is_a_notification(client):
     notification = db.session.query(Notification).one()
     assert notification.user_id == buyer.id and notification.kind == "message"
     assert notification.payload["url"] == "/chat/dealer"
+
+
+def test_demo_conversation_is_seeded_once():
+    from app.chat.demo import load_demo_chat
+
+    aigerim = factories.make_user("aigerim")
+    factories.make_user("autohouse", role="dealer")
+    assert "demo conversation" in load_demo_chat()
+    db.session.commit()
+    assert load_demo_chat() is None
+    assert db.session.query(Message).count() == 3
+    assert services.unread_count(aigerim.id) == 1
