@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/bench_search.py                 # seed (once) and measure
     .venv/bin/python scripts/bench_search.py --fresh         # drop and re-seed the database
-    .venv/bin/python scripts/bench_search.py --profile       # also profile the search in-process
+    .venv/bin/python scripts/bench_search.py --profile       # profile the search in-process
+    .venv/bin/python scripts/bench_search.py --cpu           # CPU ms per request, in-process
 
 What it does:
 
@@ -64,6 +65,7 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--processes", type=int, default=1, help="gunicorn processes (each -k gevent -w 1)")
     parser.add_argument("--profile", action="store_true", help="profile 300 search requests in-process")
+    parser.add_argument("--cpu", action="store_true", help="Python CPU ms per request, in-process")
     return parser.parse_args()
 
 
@@ -217,6 +219,27 @@ def profile_search(url: str, paths: list[str]) -> None:
     stats.print_stats(r"(sqlalchemy/engine/base|jinja2/environment|listings/services|flask/app|psycopg2|babel)", 25)
 
 
+def cpu_per_request(url: str, paths: list[tuple[str, str]], rounds: int = 100) -> None:
+    """Python CPU time per request in-process (time.process_time, no profiler): what one
+    request costs the web process whatever else the machine is doing. PostgreSQL's share
+    runs in its own process and is not included; wall time is shown beside it."""
+    os.environ.update(env_for(url))
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+
+    app = create_app("production")
+    client = app.test_client()
+    print(f"\n{'URL':<34} {'CPU ms':>7} {'wall ms':>8}  (in-process, {rounds} requests each)")
+    for label, path in paths:
+        for _ in range(10):
+            client.get(path)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(rounds):
+            client.get(path)
+        cpu, wall = (time.process_time() - cpu) / rounds * 1000, (time.perf_counter() - wall) / rounds * 1000
+        print(f"{label:<34} {cpu:7.1f} {wall:8.1f}")
+
+
 def main() -> None:
     args = parse_args()
     if not shutil.which("wrk"):
@@ -225,6 +248,9 @@ def main() -> None:
     urls = pick_urls(args.url)
     if args.profile:
         profile_search(args.url, [path for _, path in urls])
+        return
+    if args.cpu:
+        cpu_per_request(args.url, [*urls, *TRIVIAL])
         return
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(WRK_SCRIPT)
