@@ -41,3 +41,14 @@ class PostLinks:
         if user.avatar:
             return image_url("avatars", user.avatar, "64")
         return self.avatar_pattern.format(quote(user.username, safe=""))
+
+
+class TopicLinks:
+    """Links of the rows of a topic list (category page)."""
+
+    def __init__(self) -> None:
+        self.topic = pattern("forum.topic", topic_id=MARKER)
+        self.permalink = pattern("forum.permalink", post_id=MARKER)
+
+    def latest(self, topic) -> str:
+        return self.permalink.format(topic.last_post_id) if topic.last_post_id else self.topic.format(topic.id)

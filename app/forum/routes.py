@@ -20,7 +20,7 @@ from app.extensions import db, limiter
 from app.forum import bp, services
 from app.forum import views as view_counts
 from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, ReplyForm, TopicForm
-from app.forum.links import PostLinks
+from app.forum.links import PostLinks, TopicLinks
 from app.forum.services import ForumError
 from app.main.errors import render_error
 from app.models import ForumCategory, Post, Topic
@@ -103,7 +103,7 @@ def category(slug: str):
     if category is None:
         abort(404)
     pagination = services.category_topics(category, page_arg())
-    return render_template("forum/category.html", category=category, pagination=pagination)
+    return render_template("forum/category.html", category=category, pagination=pagination, links=TopicLinks())
 
 
 @bp.route("/t/<int:topic_id>")
