@@ -158,13 +158,23 @@
     return true;
   }
 
+  // At most one mark_read a second: a busy conversation does not double the server's work.
+  let markTimer = null;
+  let markedUpTo = 0;
   function markRead() {
-    if (!conversationId || document.hidden) return;
-    let upTo = 0;
-    log.querySelectorAll(".chat-msg.theirs[data-id]").forEach(function (node) {
-      upTo = Math.max(upTo, parseInt(node.dataset.id, 10));
-    });
-    if (upTo) socket.emit("mark_read", { conversation_id: conversationId, up_to_id: upTo });
+    if (markTimer) return;
+    markTimer = setTimeout(function () {
+      markTimer = null;
+      if (!conversationId || document.hidden || !socket.connected) return;
+      let upTo = 0;
+      log.querySelectorAll(".chat-msg.theirs[data-id]").forEach(function (node) {
+        upTo = Math.max(upTo, parseInt(node.dataset.id, 10));
+      });
+      if (upTo > markedUpTo) {
+        markedUpTo = upTo;
+        socket.emit("mark_read", { conversation_id: conversationId, up_to_id: upTo });
+      }
+    }, 1000);
   }
 
   function titleNotice() {
