@@ -151,3 +151,14 @@ def test_sign_out_on_one_worker_closes_sockets_on_the_other(two_workers):
         assert wait_for(lambda: not buyer.sio.connected, timeout=5)
     finally:
         buyer.close()
+
+
+def test_only_the_sites_own_origin_may_connect(live_server):
+    factories.make_user("buyer")
+    http = requests.Session()
+    cookie = sign_in(live_server.url, "buyer", PASSWORD, http)
+    handshake = live_server.url + "/socket.io/?EIO=4&transport=polling"
+    foreign = requests.get(handshake, headers={"Cookie": cookie, "Origin": "https://evil.example"}, timeout=10)
+    assert foreign.status_code == 400
+    own = requests.get(handshake, headers={"Cookie": cookie, "Origin": live_server.url}, timeout=10)
+    assert own.status_code == 200 and '"sid"' in own.text
