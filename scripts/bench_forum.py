@@ -76,6 +76,7 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=15, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--profile", action="store_true", help="profile 300 topic-page requests in-process")
+    parser.add_argument("--cpu", action="store_true", help="Python CPU time per request, in-process (no wrk)")
     return parser.parse_args()
 
 
@@ -227,6 +228,24 @@ def wrk(base: str, path: str, duration: int, connections: int, script: str) -> d
     }
 
 
+def cpu_per_request(url: str, urls: list[tuple[str, str]]) -> None:
+    """Python CPU per request in-process: independent of what else the machine runs."""
+    os.environ.update(env_for(url))
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+
+    client = create_app().test_client()
+    print(f"\n{'page':<28} {'CPU ms':>8} {'wall ms':>8}   (in-process, 300 requests)")
+    for label, path in [*urls, ("trivial page (/healthz)", "/healthz"), ("template page (/auth/login)", "/auth/login")]:
+        for _ in range(30):
+            client.get(path)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(300):
+            client.get(path)
+        cpu, wall = (time.process_time() - cpu) / 0.3, (time.perf_counter() - wall) / 0.3
+        print(f"{label:<28} {cpu:>8.2f} {wall:>8.2f}")
+
+
 def profile_topic(url: str, path: str) -> None:
     os.environ.update(env_for(url))
     sys.path.insert(0, str(ROOT))
@@ -252,6 +271,9 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install -y wrk")
     ensure_database(args.url, args.fresh)
     urls = pick_urls(args.url)
+    if args.cpu:
+        cpu_per_request(args.url, urls)
+        return
     process, base = start_server(args.url)
     results = []
     try:
