@@ -45,7 +45,7 @@ DEMO_CARS = [
      "Shymkent", "3.2 DI-D, real off-road car, tow bar, roof rack."),
     ("daniyar", "Nissan", "X-Trail", 2018, 89000, 10_400_000, "crossover", "petrol", "cvt", "awd", "brown",
      "Shymkent", "Family car, child seat mounts, 360° camera."),
-    ("daniyar", "Lada", "Niva", 2021, 33000, 6_100_000, "suv", "petrol", "manual", "awd", "green", "Shymkent",
+    ("daniyar", "Lada", "Niva Legend", 2021, 33000, 6_100_000, "suv", "petrol", "manual", "awd", "green", "Shymkent",
      "Niva Legend, a hunter's dream. Exchange for a sedan possible."),
 ]  # fmt: skip
 

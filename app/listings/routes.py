@@ -4,6 +4,7 @@ saved searches. Owners-only actions answer 403 to anyone else; hidden listings a
 from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -75,9 +76,14 @@ def filter_options(filters: services.Filters) -> dict:
         "generations": cached(("generations", model), lambda: catalog.generation_choices(model)) if model else [],
         "regions": cached(("regions",), catalog.region_choices),
         "cities": cached(("cities", region), lambda: catalog.city_choices(region)),
-        "choices": CHOICES,
+        # Translated once per locale, not once per option per page view.
+        "choices": cached(("choices", str(get_locale())), translated_choices),
         "sorts": SORT_LABELS(),
     }
+
+
+def translated_choices() -> dict[str, list[tuple[str, str]]]:
+    return {name: [(value, str(label)) for value, label in mapping.items()] for name, mapping in CHOICES.items()}
 
 
 def SORT_LABELS() -> list[tuple[str, str]]:  # noqa: N802 (translated at request time)
