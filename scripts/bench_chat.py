@@ -18,7 +18,8 @@ What it does:
    measures delivery latency on `new_message`.
 4. Prints connect time, delivery latency p50/p95/p99, delivered messages/s (over sending
    plus draining), error acks, lost (acked but never delivered to the peer once nothing
-   more arrives for 10 s), duplicated deliveries, the server's CPU per message (from
+   more arrives for 10 s; a client whose socket the server dropped reconnects and syncs
+   first, as chat.js does), duplicated deliveries, the server's CPU per message (from
    /proc: independent of other load on the machine) and how long the backlog took to drain.
 
 The clients run in one asyncio process on the same machine as the server, PostgreSQL and
@@ -203,11 +204,16 @@ class Client:
         self.ack_latencies: list[float] = []
         self.errors: Counter[str] = Counter()
         self.disconnects = 0
+        self.finished = False
+        self.mark: int | None = None  # last id seen when the server dropped us
+        self.conversation_id: int | None = None
+        self.synced = 0
         self.sio.on("new_message", self.on_message)
         self.sio.on("disconnect", self.on_disconnect)
 
     async def on_message(self, message: dict) -> None:
         now = time.time()
+        self.conversation_id = message["conversation_id"]
         self.received[message["id"]] += 1
         try:
             sent = float(message["body"].rsplit(" ", 1)[1])
@@ -217,7 +223,31 @@ class Client:
             self.latencies.append((now - sent) * 1000)
 
     async def on_disconnect(self, reason=None) -> None:
-        self.disconnects += 1
+        if not self.finished:
+            self.disconnects += 1
+            if self.mark is None:  # taken at the drop, as chat.js does
+                self.mark = max(self.received, default=0)
+
+    async def recover(self) -> None:
+        """What a page does after a drop: a new socket, join, sync from the mark."""
+        import socketio
+
+        self.sio = socketio.AsyncClient(reconnection=False)
+        await self.sio.connect(self.url, headers={"Cookie": self.cookie}, transports=["websocket"], wait_timeout=60)
+        joined = await self.sio.call("join_chat", {"with": self.peer.username}, timeout=60)
+        after = self.mark or 0
+        while joined.get("conversation_id"):
+            ack = await self.sio.call(
+                "sync", {"conversation_id": joined["conversation_id"], "after_id": after}, timeout=60
+            )
+            for message in ack.get("messages", []):
+                if message["sender"] == self.peer.username and message["id"] not in self.received:
+                    self.received[message["id"]] += 1
+                    self.synced += 1
+            if not ack.get("more") or not ack.get("messages"):
+                break
+            after = ack["messages"][-1]["id"]
+        await self.sio.disconnect()
 
     async def connect(self) -> float:
         start = time.perf_counter()
@@ -325,6 +355,11 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         await asyncio.sleep(0.2)
     elapsed = time.time() - start_at
     drain = time.time() - sending_ended
+    delivered_live = sum(len(c.received) for c in clients)
+    dropped = [c for c in clients if c.disconnects]
+    for c in clients:
+        c.finished = True
+    await asyncio.gather(*(c.recover() for c in dropped), return_exceptions=True)
     cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
     if profiler:
         profiler.wait()
@@ -332,7 +367,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
 
     latencies = [value for c in clients for value in c.latencies]
     acks = [value for c in clients for value in c.ack_latencies]
-    delivered = sum(len(c.received) for c in clients)
+    delivered = delivered_live
     lost = sum(len(c.peer.acked - set(c.received)) for c in clients)
     duplicated = sum(count - 1 for c in clients for count in c.received.values() if count > 1)
     errors = Counter()
@@ -357,7 +392,8 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         "lost": lost,
         "duplicated": duplicated,
         "errors": dict(errors),
-        "disconnects": sum(c.disconnects for c in clients) - len(clients),
+        "disconnects": len(dropped),
+        "synced": sum(c.synced for c in clients),
         "connect_failures": len(failed),
         "profile": str(OUT / f"bench-chat-profile-{clients_n}.txt") if profile else None,
     }
@@ -422,6 +458,11 @@ def main() -> None:
                 f"{result['cpu_ms_per_msg']:>10.2f} {result['drain_s']:>7.1f}",
                 flush=True,
             )
+            if result["disconnects"]:
+                print(
+                    f"   {result['disconnects']} sockets dropped by the server; "
+                    f"{result['synced']} messages recovered by sync"
+                )
             if result["connect_failures"]:
                 print(f"   {result['connect_failures']} connections failed; their pairs sat out")
             if result["errors"]:
