@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import disconnect, emit, join_room, leave_room
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat import services
 from app.chat.presence import user_room, viewing
@@ -152,8 +153,8 @@ def on_send_message(identity: Identity, data: dict):
     bad or too long bodies, missing client ids and senders over the rate limit (error ack);
     a socket whose sign-in is gone is refused and closed. A resend with a known client_id
     acks the stored message and emits nothing new."""
-    with db.engine.connect() as connection:
-        try:
+    try:
+        with db.engine.connect() as connection:
             sent = services.send_message(
                 identity,
                 data.get("to"),
@@ -163,13 +164,16 @@ def on_send_message(identity: Identity, data: dict):
                 connection=connection,
                 session_version=identity.version,
             )
-        except SignedOut as refused:
-            disconnect()
-            return error(str(refused))
-        except ChatError as refused:
-            return error(str(refused))
-        if sent.created:
-            publish_message(identity, sent, connection, skip_sid=request.sid)
+            if sent.created:
+                publish_message(identity, sent, connection, skip_sid=request.sid)
+    except SignedOut as refused:
+        disconnect()
+        return error(str(refused))
+    except ChatError as refused:
+        return error(str(refused))
+    except SQLAlchemyError:  # overloaded (no pooled connection in time) or the database is down
+        current_app.logger.exception("send_message failed")
+        return error(_("The chat is busy. Your message was not sent; try again."))
     return {"ok": True, "message": sent.message}
 
 
