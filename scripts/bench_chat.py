@@ -339,6 +339,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
             stderr=subprocess.DEVNULL,
         )
     cpu_before = sum(server.cpu_seconds() for server in servers)
+    client_cpu_before = sum(os.times()[:2])
     start_at = time.time() + 1
     end_at = start_at + duration
     await asyncio.gather(*(c.run(rate, start_at, end_at) for c in clients))
@@ -361,6 +362,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         c.finished = True
     await asyncio.gather(*(c.recover() for c in dropped), return_exceptions=True)
     cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
+    client_cpu = sum(os.times()[:2]) - client_cpu_before
     if profiler:
         profiler.wait()
     await asyncio.gather(*(c.sio.disconnect() for c in clients), return_exceptions=True)
@@ -389,6 +391,9 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         "max": max(latencies) if latencies else float("nan"),
         "ack_p99": percentile(acks, 99),
         "cpu_ms_per_msg": 1000 * cpu / max(1, sum(len(c.acked) for c in clients)),
+        "server_cpu_s": cpu,
+        "client_cpu_s": client_cpu,
+        "elapsed_s": elapsed,
         "lost": lost,
         "duplicated": duplicated,
         "errors": dict(errors),
@@ -457,6 +462,10 @@ def main() -> None:
                 f"{result['duplicated']:>4} {sum(result['errors'].values()):>6} {result['disconnects']:>5} "
                 f"{result['cpu_ms_per_msg']:>10.2f} {result['drain_s']:>7.1f}",
                 flush=True,
+            )
+            print(
+                f"   sent {result['sent']} in {result['elapsed_s']:.0f} s; CPU: server {result['server_cpu_s']:.1f} s, "
+                f"benchmark clients {result['client_cpu_s']:.1f} s"
             )
             if result["disconnects"]:
                 print(
