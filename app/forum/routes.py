@@ -10,14 +10,17 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app import media
 from app.extensions import db, limiter
 from app.forum import bp, services
+from app.forum import cache as post_cache
 from app.forum import views as view_counts
 from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, ReplyForm, TopicForm
 from app.forum.links import PostLinks, TopicLinks
@@ -116,7 +119,7 @@ def topic(topic_id: int):
     if page > pages:
         return redirect(url_for("forum.topic", topic_id=topic.id, page=pages))
     views = topic.views + view_counts.count_view(topic.id)
-    posts = services.topic_posts(topic, page)
+    posts_html = posts_fragment(topic, page)
     form = None
     if current_user.is_authenticated and (not topic.locked or current_user.is_moderator):
         form = ReplyForm(formdata=None)
@@ -127,17 +130,36 @@ def topic(topic_id: int):
     html = render_template(
         "forum/topic.html",
         topic=topic,
-        posts=posts,
+        posts_html=posts_html,
         page=page,
         pages=pages,
         views=views,
         form=form,
         move_form=move_form,
-        first_post_id=posts[0].id if page == 1 and posts else None,
-        links=PostLinks(topic.id, with_report="reports.new" in current_app.view_functions),
     )
     view_counts.flush_due_views()  # after rendering: its commit expires the loaded rows
     return html
+
+
+def posts_fragment(topic: Topic, page: int) -> Markup:
+    """The rendered posts of a topic page; for anonymous visitors from a short cache."""
+    key = None
+    if not current_user.is_authenticated and post_cache.ttl() > 0:
+        key = (topic.id, page, topic.post_count, topic.last_post_id, topic.locked, topic.is_deleted, str(get_locale()))
+        cached = post_cache.POSTS.get(key)
+        if cached is not None:
+            return Markup(cached)  # noqa: S704 (our own rendered, autoescaped template)
+    posts = services.topic_posts(topic, page)
+    html = render_template(
+        "forum/_posts.html",
+        topic=topic,
+        posts=posts,
+        first_post_id=posts[0].id if page == 1 and posts else None,
+        links=PostLinks(topic.id, with_report="reports.new" in current_app.view_functions),
+    )
+    if key is not None:
+        post_cache.POSTS.put(key, html, post_cache.ttl())
+    return Markup(html)  # noqa: S704 (our own rendered, autoescaped template)
 
 
 @bp.route("/p/<int:post_id>")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.admin.services import log_action
 from app.extensions import db
+from app.forum import cache as post_cache
 from app.markup import plain_text, render_markdown
 from app.models import ForumCategory, Post, Topic, User
 from app.models.user import utcnow
@@ -288,6 +289,7 @@ def notify_about(post: Post, mentioned: list[User], quoted: Post | None) -> None
 def edit_post(post: Post, editor: User, body: str, title: str | None = None) -> None:
     """Replace a post's text (and the topic title, for a first post); marks it edited.
     Mentions added by the edit are linked but not notified again."""
+    post_cache.invalidate()
     body = check_body(body)
     if title is not None:
         title = " ".join(title.split())
@@ -309,6 +311,7 @@ def is_first_post(post: Post) -> bool:
 
 def delete_post(post: Post, by: User) -> None:
     """Soft delete: the post keeps its place and shows as deleted."""
+    post_cache.invalidate()
     post.deleted_at = utcnow()
     post.deleted_by_id = by.id
     if by.id != post.author_id:
@@ -316,6 +319,7 @@ def delete_post(post: Post, by: User) -> None:
 
 
 def restore_post(post: Post, by: User) -> None:
+    post_cache.invalidate()
     post.deleted_at = None
     post.deleted_by_id = None
     log_action(by, "forum.restore_post", "post", post.id)
@@ -323,6 +327,7 @@ def restore_post(post: Post, by: User) -> None:
 
 def moderate_topic(topic: Topic, moderator: User, action: str) -> None:
     """pin, unpin, lock, unlock, delete (soft) or restore a topic; logged."""
+    post_cache.invalidate()
     if action in ("pin", "unpin"):
         topic.pinned = action == "pin"
     elif action in ("lock", "unlock"):
@@ -337,6 +342,7 @@ def moderate_topic(topic: Topic, moderator: User, action: str) -> None:
 
 
 def move_topic(topic: Topic, moderator: User, category: ForumCategory) -> None:
+    post_cache.invalidate()
     old = topic.category.name
     topic.category = category
     log_action(moderator, "forum.move_topic", "topic", topic.id, f"{old} → {category.name}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from app.extensions import db
-from tests.forum.helpers import make_topic, make_user
+from app.models import Post
+from tests.forum.helpers import make_topic, make_user, post_form, reply
 
 
 @contextmanager
@@ -60,3 +61,31 @@ def test_category_and_index_query_counts_are_constant(client):
     with count_statements() as index:
         client.get("/forum/")
     assert len(index) <= 5
+
+
+def test_anonymous_post_lists_are_cached_and_edits_show_at_once(app, client, auth):
+    from app.forum.cache import POSTS
+
+    author = make_user("aigerim")
+    topic = make_topic(author, title="Cached topic", body="Original wording", replies=4)
+    first_post_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == topic.id))
+    visitor = app.test_client()
+    app.config["FORUM_ANON_CACHE_SECONDS"] = 60
+    POSTS.clear()
+    try:
+        with count_statements() as first:
+            assert "Original wording" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
+        with count_statements() as second:
+            assert "Original wording" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
+        assert any("FROM posts" in statement for statement in first)
+        assert not any("FROM posts" in statement for statement in second)  # served from the cache
+        auth.login("aigerim")
+        url = f"/forum/p/{first_post_id}/edit"
+        assert post_form(client, url, url, {"title": "Cached topic", "body": "Better wording"}).status_code == 302
+        html = visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
+        assert "Better wording" in html and "Original wording" not in html
+        reply(topic, author, "A brand new reply")
+        assert "A brand new reply" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
+    finally:
+        app.config["FORUM_ANON_CACHE_SECONDS"] = 0
+        POSTS.clear()
