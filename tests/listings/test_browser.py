@@ -40,6 +40,7 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
     seller.get_by_label("City", exact=True).select_option(label="Kaskelen")
     seller.get_by_label("Description").fill("Pearl white, one owner.")
     seller.get_by_role("button", name="Save listing").click()
+    seller.wait_for_url("**/edit#photos")  # waits for the load event: listings.js is running
     assert "Your listing is published" in seller.content()
 
     seller.locator("#photo-input").set_input_files(
@@ -48,7 +49,7 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
             {"name": "side.png", "mimeType": "image/png", "buffer": images.png(size=(640, 480))},
         ]
     )
-    seller.locator("#photo-previews figure").nth(1).wait_for()
+    seller.locator("#photo-previews figure").nth(1).wait_for()  # previews before the upload
     assert seller.locator("#photo-previews figure").count() == 2, seller.errors
     seller.get_by_role("button", name="Upload").click()
     seller.locator("#photo-list .photo-item").nth(1).wait_for()
@@ -61,25 +62,29 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
     expect(seller.locator("#photo-list .photo-item").first).to_have_attribute("data-photo-id", second_id)
     expect(seller.locator("#photo-list .photo-item").first.locator(".photo-cover-badge")).to_have_count(1)
     seller.get_by_role("link", name="View listing").click()
-    assert seller.locator("#gallery .carousel-item").count() == 2
+    expect(seller.locator("#gallery .carousel-item")).to_have_count(2)
     assert seller.errors == []
 
     buyer = new_page()
     sign_in(buyer, "buyer")
     buyer.goto("/listings/")
+    buyer.wait_for_load_state()
     buyer.get_by_label("Make", exact=True).select_option(label="Toyota")
     buyer.get_by_label("Model", exact=True).select_option(label="Camry")
     buyer.get_by_label("Price to, ₸").fill("15000000")
     buyer.get_by_label("With photos only").check()
     buyer.get_by_role("button", name="Show cars").click()
+    buyer.wait_for_url("**photos=1**")
     card = buyer.locator(".listing-card", has_text="Toyota Camry 2019")
-    assert card.count() == 1
+    expect(card).to_have_count(1)
     assert "Kaskelen" in card.inner_text()
     assert "photos=1" in buyer.url and "price_to=15000000" in buyer.url
     card.get_by_title("Add to favourites").click()
     buyer.wait_for_selector(".listing-card .favorite-button[aria-pressed='true']")
 
     card.locator(".listing-title").click()
+    buyer.wait_for_url(re.compile(r"/listings/\d+$"))
+    buyer.wait_for_load_state()
     buyer.locator(".gallery-open").first.click()
     buyer.locator("#viewer.show").wait_for()
     buyer.keyboard.press("ArrowRight")
@@ -87,5 +92,5 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
     buyer.keyboard.press("Escape")
 
     buyer.goto("/favorites")
-    assert buyer.locator(".listing-card", has_text="Toyota Camry 2019").count() == 1
+    expect(buyer.locator(".listing-card", has_text="Toyota Camry 2019")).to_have_count(1)
     assert buyer.errors == []

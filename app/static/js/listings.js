@@ -167,47 +167,68 @@
       uploadButton.disabled = input.files.length === 0;
     });
 
+    // Files go one per request (the server's request size limit applies per file, and one
+    // bad file does not sink the others); the bar shows the bytes of the whole selection.
     uploadButton.addEventListener("click", function () {
-      if (!input.files.length) return;
-      const data = new FormData();
-      Array.from(input.files).forEach(function (file) { data.append("photos", file); });
-      const xhr = new XMLHttpRequest();
-      xhr.open("POST", d.uploadUrl);
-      xhr.setRequestHeader("X-CSRFToken", d.csrf);
-      xhr.setRequestHeader("Accept", "application/json");
+      const files = Array.from(input.files);
+      if (!files.length) return;
+      const total = files.reduce(function (sum, file) { return sum + file.size; }, 0) || 1;
+      let done = 0;
+      const errors = [];
       progress.classList.remove("d-none");
       bar.style.width = "0%";
       uploadButton.disabled = true;
-      xhr.upload.addEventListener("progress", function (event) {
-        if (!event.lengthComputable) return;
-        const percent = Math.round((event.loaded / event.total) * 100);
+      input.disabled = true;
+
+      function setProgress(bytes) {
+        const percent = Math.min(100, Math.round((bytes / total) * 100));
         bar.style.width = percent + "%";
         progress.setAttribute("aria-valuenow", String(percent));
-      });
-      xhr.addEventListener("load", function () {
+      }
+
+      function finish() {
         progress.classList.add("d-none");
-        let answer = null;
-        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
-        if (!answer) {
-          showErrors([d.labelFailed]);
-          uploadButton.disabled = false;
-          return;
-        }
-        if (answer.photos) { photos = answer.photos; render(); }
-        const errors = (answer.errors || []).map(function (e) { return e.file + ": " + e.error; });
-        if (answer.message) errors.push(answer.message);
-        else if (answer.error) errors.push(answer.error);
-        showErrors(errors);
+        input.disabled = false;
         input.value = "";
         previews.replaceChildren();
-        root.dispatchEvent(new CustomEvent("photos:uploaded", { bubbles: true, detail: answer }));
-      });
-      xhr.addEventListener("error", function () {
-        progress.classList.add("d-none");
-        uploadButton.disabled = false;
-        showErrors([d.labelFailed]);
-      });
-      xhr.send(data);
+        showErrors(errors);
+        root.dispatchEvent(new CustomEvent("photos:uploaded", { bubbles: true, detail: { photos: photos } }));
+      }
+
+      function next(index) {
+        if (index >= files.length) { finish(); return; }
+        const file = files[index];
+        const data = new FormData();
+        data.append("photos", file);
+        const xhr = new XMLHttpRequest();
+        xhr.open("POST", d.uploadUrl);
+        xhr.setRequestHeader("X-CSRFToken", d.csrf);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.upload.addEventListener("progress", function (event) {
+          if (event.lengthComputable) setProgress(done + (event.loaded / event.total) * file.size);
+        });
+        xhr.addEventListener("load", function () {
+          let answer = null;
+          try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+          if (answer && answer.photos) { photos = answer.photos; render(); }
+          if (!answer) errors.push(file.name + ": " + d.labelFailed);
+          else {
+            (answer.errors || []).forEach(function (e) { errors.push(e.file + ": " + e.error); });
+            if (answer.message) errors.push(file.name + ": " + answer.message);
+            else if (answer.error && !answer.errors) errors.push(file.name + ": " + answer.error);
+          }
+          done += file.size;
+          setProgress(done);
+          next(index + 1);
+        });
+        xhr.addEventListener("error", function () {
+          errors.push(file.name + ": " + d.labelFailed);
+          done += file.size;
+          next(index + 1);
+        });
+        xhr.send(data);
+      }
+      next(0);
     });
 
     render();
