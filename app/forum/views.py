@@ -3,7 +3,8 @@
 Writing `views = views + 1` and committing on every page view made each topic page a write
 transaction (and a WAL flush on PostgreSQL); under load that was most of the page's time
 (docs/performance.md). Views are counted here instead and written with one UPDATE per
-topic every FORUM_VIEW_FLUSH_SECONDS (default 10; 0 writes at once, as in tests). Pages
+topic by the first topic view after FORUM_VIEW_FLUSH_SECONDS (default 10; 0 writes at
+once, as in tests). Pages
 show the stored count plus what is pending in this process. A worker that dies loses at
 most those seconds of views, which is acceptable for a popularity counter.
 """
