@@ -1,12 +1,13 @@
-"""A short-lived, in-process cache of the rendered post list for anonymous visitors.
+"""A short-lived, in-process cache of rendered fragments for anonymous visitors: a topic
+page's post list and a category page's topic list.
 
-Most topic views come from visitors who are not signed in, and for them the post list is
-the same HTML for everyone. It is kept for FORUM_ANON_CACHE_SECONDS (default 10, 0 under
-TESTING; 0 turns the cache off) under a key that changes with the topic's post count, last post, lock and
-delete state and the page's language, so a new reply shows at once. Edits, deletions and
-moderation in this process clear it (`invalidate`); another gunicorn process may show the
-old text for at most those seconds. Signed-in members always get a fresh render (their
-pages carry per-user buttons).
+Most views come from visitors who are not signed in, and for them these fragments are the
+same HTML for everyone. They are kept for FORUM_ANON_CACHE_SECONDS (default 10, 0 under
+TESTING; 0 turns the cache off). A post list's key changes with the topic's post count,
+last post, lock and delete state and the page's language, so a new reply shows at once;
+new posts, edits, deletions and moderation in this process clear everything
+(`invalidate`). Another gunicorn process may show the old state for at most those seconds.
+Signed-in members always get a fresh render (their pages carry per-user buttons).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class FragmentCache:
             self.entries.clear()
 
 
-POSTS = FragmentCache()
+FRAGMENTS = FragmentCache()
 
 
 def ttl() -> float:
@@ -56,4 +57,4 @@ def ttl() -> float:
 
 def invalidate() -> None:
     """Something shown in post lists changed (edit, delete, restore, moderation)."""
-    POSTS.clear()
+    FRAGMENTS.clear()

@@ -105,8 +105,22 @@ def category(slug: str):
     category = services.get_category(slug)
     if category is None:
         abort(404)
-    pagination = services.category_topics(category, page_arg())
-    return render_template("forum/category.html", category=category, pagination=pagination, links=TopicLinks())
+    return render_template("forum/category.html", category=category, topics_html=topics_fragment(category, page_arg()))
+
+
+def topics_fragment(category: ForumCategory, page: int) -> Markup:
+    """The rendered topic list of a category page; for anonymous visitors from a short cache."""
+    key = None
+    if not current_user.is_authenticated and post_cache.ttl() > 0:
+        key = ("category", category.id, page, str(get_locale()))
+        cached = post_cache.FRAGMENTS.get(key)
+        if cached is not None:
+            return Markup(cached)  # noqa: S704 (our own rendered, autoescaped template)
+    pagination = services.category_topics(category, page)
+    html = render_template("forum/_topic_list.html", category=category, pagination=pagination, links=TopicLinks())
+    if key is not None:
+        post_cache.FRAGMENTS.put(key, html, post_cache.ttl())
+    return Markup(html)  # noqa: S704 (our own rendered, autoescaped template)
 
 
 @bp.route("/t/<int:topic_id>")
@@ -146,7 +160,7 @@ def posts_fragment(topic: Topic, page: int) -> Markup:
     key = None
     if not current_user.is_authenticated and post_cache.ttl() > 0:
         key = (topic.id, page, topic.post_count, topic.last_post_id, topic.locked, topic.is_deleted, str(get_locale()))
-        cached = post_cache.POSTS.get(key)
+        cached = post_cache.FRAGMENTS.get(key)
         if cached is not None:
             return Markup(cached)  # noqa: S704 (our own rendered, autoescaped template)
     posts = services.topic_posts(topic, page)
@@ -158,7 +172,7 @@ def posts_fragment(topic: Topic, page: int) -> Markup:
         links=PostLinks(topic.id, with_report="reports.new" in current_app.view_functions),
     )
     if key is not None:
-        post_cache.POSTS.put(key, html, post_cache.ttl())
+        post_cache.FRAGMENTS.put(key, html, post_cache.ttl())
     return Markup(html)  # noqa: S704 (our own rendered, autoescaped template)
 
 

@@ -252,6 +252,7 @@ def post_reply(topic: Topic, author: User, body: str, quoted: Post | None = None
 
 
 def add_post(topic: Topic, author: User, body: str, quoted: Post | None = None, now=None) -> Post:
+    post_cache.invalidate()
     rendered = render_post(body)
     now = now or utcnow()
     post = Post(topic=topic, author=author, body=body, body_html=rendered.html, created_at=now)

@@ -64,14 +64,14 @@ def test_category_and_index_query_counts_are_constant(client):
 
 
 def test_anonymous_post_lists_are_cached_and_edits_show_at_once(app, client, auth):
-    from app.forum.cache import POSTS
+    from app.forum.cache import FRAGMENTS
 
     author = make_user("aigerim")
     topic = make_topic(author, title="Cached topic", body="Original wording", replies=4)
     first_post_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == topic.id))
     visitor = app.test_client()
     app.config["FORUM_ANON_CACHE_SECONDS"] = 60
-    POSTS.clear()
+    FRAGMENTS.clear()
     try:
         with count_statements() as first:
             assert "Original wording" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
@@ -88,4 +88,24 @@ def test_anonymous_post_lists_are_cached_and_edits_show_at_once(app, client, aut
         assert "A brand new reply" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
     finally:
         app.config["FORUM_ANON_CACHE_SECONDS"] = 0
-        POSTS.clear()
+        FRAGMENTS.clear()
+
+
+def test_anonymous_topic_lists_are_cached_and_new_topics_show_at_once(app, client):
+    from app.forum.cache import FRAGMENTS
+
+    author = make_user("aigerim")
+    make_topic(author, title="First topic here")
+    visitor = app.test_client()
+    app.config["FORUM_ANON_CACHE_SECONDS"] = 60
+    FRAGMENTS.clear()
+    try:
+        assert "First topic here" in visitor.get("/forum/c/buying-advice").get_data(as_text=True)
+        with count_statements() as cached:
+            assert "First topic here" in visitor.get("/forum/c/buying-advice").get_data(as_text=True)
+        assert not any("FROM topics" in statement for statement in cached)
+        make_topic(author, title="Second topic here")
+        assert "Second topic here" in visitor.get("/forum/c/buying-advice").get_data(as_text=True)
+    finally:
+        app.config["FORUM_ANON_CACHE_SECONDS"] = 0
+        FRAGMENTS.clear()
