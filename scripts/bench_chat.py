@@ -209,6 +209,8 @@ class Client:
         self.mark: int | None = None  # last id seen when the server dropped us
         self.conversation_id: int | None = None
         self.synced = 0
+        self.emitted = 0
+        self.answered = 0
         self.sio.on("new_message", self.on_message)
         self.sio.on("disconnect", self.on_disconnect)
 
@@ -271,11 +273,13 @@ class Client:
                 "body": f"bench {seq} {sent:.6f}",
                 "client_id": f"{self.username}-{seq}",
             }
+            self.emitted += 1
             await self.sio.emit("send_message", payload, callback=self.acker(sent))
             next_at += interval
 
     def acker(self, sent: float):
         def ack(answer):
+            self.answered += 1
             self.ack_latencies.append((time.time() - sent) * 1000)
             if answer and answer.get("ok"):
                 self.acked.add(answer["message"]["id"])
@@ -345,13 +349,13 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
     end_at = start_at + duration
     await asyncio.gather(*(c.run(rate, start_at, end_at) for c in clients))
     sending_ended = time.time()
-    # drain the backlog: until every acked message arrived, or nothing new came for 10 s
-    # (then what is missing is lost, not late); at most 120 s
+    # drain the backlog: until every send is answered and every acked message arrived, or
+    # nothing new came for 10 s (then what is missing is lost, not late); at most 120 s
     last_total, last_change = -1, time.time()
     while time.time() - sending_ended < 120 and time.time() - last_change < 10:
-        if all(c.peer.acked <= set(c.received) for c in clients):
+        if all(c.answered == c.emitted and c.peer.acked <= set(c.received) for c in clients):
             break
-        total = sum(len(c.received) for c in clients)
+        total = sum(len(c.received) + c.answered for c in clients)
         if total != last_total:
             last_total, last_change = total, time.time()
         await asyncio.sleep(0.2)
