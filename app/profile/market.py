@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.listings import services as listings
-from app.listings.routes import filter_options
+from app.listings.routes import filter_form
 from app.profile import bp, reviews
 from app.profile.forms import ReviewForm
 from app.profile.routes import get_user_or_404
@@ -89,7 +89,7 @@ def dealer(username: str):
         dealer=user.dealer_profile,
         filters=filters,
         page=page,
-        options=filter_options(filters),
+        filter_form=filter_form(filters, url_for("profile.dealer", username=user.username)),
         rating=reviews.seller_rating(user),
         **listings.card_context(page.listings, current_user),
     )
