@@ -364,9 +364,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
     delivered_live = sum(len(c.received) for c in clients)
     missed_live = sum(len(c.peer.acked - set(c.received)) for c in clients)
     dropped = [c for c in clients if c.disconnects]
-    # A socket the overloaded server gave up on (missed pings while its handler waited for a
-    # database connection) may not have noticed yet; a page would, then reconnect and sync.
-    behind = [c for c in clients if c.disconnects or c.peer.acked - set(c.received)]
+    behind = dropped  # what a page does after a drop: reconnect, sync from its mark
     for c in clients:
         c.finished = True
     await asyncio.gather(*(c.recover() for c in behind), return_exceptions=True)
@@ -409,6 +407,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         "disconnects": len(dropped),
         "synced": sum(c.synced for c in clients),
         "missed_live": missed_live,
+        "unanswered": sum(c.emitted - c.answered for c in clients),
         "resynced_clients": len(behind),
         "connect_failures": len(failed),
         "profile": str(OUT / f"bench-chat-profile-{clients_n}.txt") if profile else None,
@@ -475,7 +474,8 @@ def main() -> None:
                 flush=True,
             )
             print(
-                f"   sent {result['sent']} in {result['elapsed_s']:.0f} s; CPU: server {result['server_cpu_s']:.1f} s, "
+                f"   sent {result['sent']}, delivered live {result['delivered']}, in {result['elapsed_s']:.0f} s; "
+                f"unanswered sends {result['unanswered']}; CPU: server {result['server_cpu_s']:.1f} s, "
                 f"benchmark clients {result['client_cpu_s']:.1f} s"
             )
             if result["missed_live"]:
