@@ -1,11 +1,8 @@
 """All models, imported here so Alembic and `db.create_all` see every table."""
 
-from app.models.chat import Conversation, Message, UserBlock  # noqa: F401
 from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa: F401
+from app.models.chat import Conversation, Message, UserBlock  # noqa: F401
 from app.models.forum import ForumCategory, Post, Topic  # noqa: F401
-from app.models.moderation import AuditLog, Page, Report  # noqa: F401
-from app.models.notification import Notification, NotificationSetting  # noqa: F401
-from app.models.user import DealerProfile, User  # noqa: F401
 from app.models.listing import (  # noqa: F401
     Favorite,
     Listing,
@@ -15,3 +12,6 @@ from app.models.listing import (  # noqa: F401
     Review,
     SavedSearch,
 )
+from app.models.moderation import AuditLog, Page, Report  # noqa: F401
+from app.models.notification import Notification, NotificationSetting  # noqa: F401
+from app.models.user import DealerProfile, User  # noqa: F401
