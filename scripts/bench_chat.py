@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/garage_bench"
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105 (the benchmark server only)
 HISTORY_PER_PAIR = 40  # read messages per pair before the run
+RUN = f"{os.getpid()}-{time.time_ns()}"
 
 
 # --- database -----------------------------------------------------------------------------
@@ -271,7 +272,8 @@ class Client:
             payload = {
                 "to": self.peer.username,
                 "body": f"bench {seq} {sent:.6f}",
-                "client_id": f"{self.username}-{seq}",
+                # unique per run: the server (rightly) treats a known client_id as a resend
+                "client_id": f"{self.username}-{RUN}-{seq}",
             }
             self.emitted += 1
             await self.sio.emit("send_message", payload, callback=self.acker(sent))
@@ -464,6 +466,8 @@ def main() -> None:
     print(header)
     try:
         for n in args.clients:
+            global RUN
+            RUN = f"{os.getpid()}-{time.time_ns()}"
             result = asyncio.run(run_level(people, servers, n, args.rate, args.duration, args.profile))
             print(
                 f"{result['clients']:>5} {result['rate']:>12.0f} {result['connect_total_s']:>9.1f} "
