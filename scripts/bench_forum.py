@@ -27,34 +27,16 @@ import cProfile
 import os
 import pstats
 import random
-import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-import requests
+from benchkit import PYTHON, ROOT, require_wrk, run_wrk, server_env, start_gunicorn, stop
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 BENCH_TITLE = "Benchmark: Camry 70 or Sonata DN8 for a family?"
-WRK_SCRIPT = """
-done = function(summary, latency, requests)
-  io.write(string.format("p50=%d\\n", latency:percentile(50)))
-  io.write(string.format("p95=%d\\n", latency:percentile(95)))
-  io.write(string.format("p99=%d\\n", latency:percentile(99)))
-  io.write(string.format("requests=%d\\n", summary.requests))
-  io.write(string.format("duration=%d\\n", summary.duration))
-  local e = summary.errors
-  io.write(string.format("errors=%d\\n", e.connect + e.read + e.write + e.timeout + e.status))
-end
-"""
 PARAGRAPHS = [
     "Check the service book and ask for the VIN before you go. A car that was serviced at the dealer "
     "every **10 000 km** is worth a little more.",
@@ -81,20 +63,7 @@ def parse_args():
 
 
 def env_for(url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        FLASK_APP="app",
-        FLASK_CONFIG="production",
-        SECRET_KEY="bench-secret-not-for-production-0123456789",  # noqa: S106 (benchmark only)
-        LOG_LEVEL="WARNING",
-        UPLOAD_FOLDER=tempfile.mkdtemp(prefix="garage-bench-forum-uploads-"),
-        MAIL_TO_LOG="1",
-        COOKIE_SECURE="0",
-        PROXY_FIX="0",
-        SITE_URL="https://garage.example",
-    )
-    return env
+    return server_env(url, SITE_URL="https://garage.example")
 
 
 def ensure_database(url: str, fresh: bool) -> None:
@@ -184,50 +153,6 @@ def pick_urls(url: str) -> list[tuple[str, str]]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(url: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [
-        PYTHON, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket", "--worker-connections", "1000",
-        "-b", f"127.0.0.1:{port}", "--log-level", "warning", "run:app",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env_for(url))
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(base + "/healthz", timeout=5).ok:
-                return process, base
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("gunicorn did not start")
-
-
-def wrk(base: str, path: str, duration: int, connections: int, script: str) -> dict[str, float]:
-    assert requests.get(base + path, timeout=5).status_code == 200, path
-    subprocess.run(["wrk", "-t1", "-c2", "-d2s", base + path], check=True, capture_output=True)  # warm up
-    output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", script, base + path],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    values = dict(re.findall(r"^(\w+)=(\d+)$", output, re.MULTILINE))
-    seconds = int(values["duration"]) / 1e6
-    return {
-        "p50": int(values["p50"]) / 1000,
-        "p95": int(values["p95"]) / 1000,
-        "p99": int(values["p99"]) / 1000,
-        "rps": int(values["requests"]) / seconds,
-        "errors": int(values["errors"]),
-    }
-
-
 def cpu_per_request(url: str, urls: list[tuple[str, str]]) -> None:
     """Python CPU per request in-process: independent of what else the machine runs."""
     os.environ.update(env_for(url))
@@ -267,23 +192,19 @@ def profile_topic(url: str, path: str) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install -y wrk")
+    require_wrk()
     ensure_database(args.url, args.fresh)
     urls = pick_urls(args.url)
     if args.cpu:
         cpu_per_request(args.url, urls)
         return
-    process, base = start_server(args.url)
+    servers, base = start_gunicorn(env_for(args.url))
     results = []
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(WRK_SCRIPT)
         for label, path in urls:
-            results.append((label, path, wrk(base, path, args.duration, args.connections, script.name)))
+            results.append((label, path, run_wrk(base, path, args.duration, args.connections)))
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(servers)
     print(f"\ngunicorn -k gevent -w 1 · wrk -t1 -c{args.connections} -d{args.duration}s · {os.cpu_count()} cores")
     print(f"{'page':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for label, _path, r in results:

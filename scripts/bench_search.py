@@ -26,32 +26,13 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-import requests
+from benchkit import PYTHON, ROOT, require_wrk, run_wrk, server_env, start_gunicorn, stop
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-WRK_SCRIPT = """
-done = function(summary, latency, requests)
-  io.write(string.format("p50=%d\\n", latency:percentile(50)))
-  io.write(string.format("p95=%d\\n", latency:percentile(95)))
-  io.write(string.format("p99=%d\\n", latency:percentile(99)))
-  io.write(string.format("requests=%d\\n", summary.requests))
-  io.write(string.format("duration=%d\\n", summary.duration))
-  local e = summary.errors
-  io.write(string.format("errors=%d\\n", e.connect + e.read + e.write + e.timeout + e.status))
-end
-"""
 
 
 def parse_args():
@@ -70,19 +51,7 @@ def parse_args():
 
 
 def env_for(url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        FLASK_APP="app",
-        FLASK_CONFIG="production",
-        SECRET_KEY="bench-secret-not-for-production-0123456789",  # noqa: S106 (a throw-away bench server)
-        LOG_LEVEL="WARNING",
-        UPLOAD_FOLDER=tempfile.mkdtemp(prefix="garage-bench-uploads-"),
-        MAIL_TO_LOG="1",
-        COOKIE_SECURE="0",
-        PROXY_FIX="0",
-    )
-    return env
+    return server_env(url)
 
 
 def flask(env: dict, *args: str) -> str:
@@ -144,56 +113,6 @@ def pick_urls(url: str) -> list[tuple[str, str]]:
 TRIVIAL = [("trivial: /healthz (JSON)", "/healthz"), ("trivial: /auth/login (template)", "/auth/login")]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_servers(url: str, processes: int) -> tuple[list[subprocess.Popen], str]:
-    port = free_port()
-    command = [
-        PYTHON, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket", "--worker-connections", "1000",
-        "-b", f"127.0.0.1:{port}", "--log-level", "warning", "run:app",
-    ]  # fmt: skip
-    if processes > 1:
-        command.insert(-1, "--reuse-port")
-    servers = [subprocess.Popen(command, cwd=ROOT, env=env_for(url)) for _ in range(processes)]
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/healthz", timeout=5).ok:
-                return servers, base
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    for server in servers:
-        server.terminate()
-    sys.exit("gunicorn did not start")
-
-
-def wrk(base: str, path: str, duration: int, connections: int, script: str) -> dict[str, float]:
-    for _ in range(20):  # warm up caches and the connection pool
-        response = requests.get(base + path, timeout=10)
-        if response.status_code != 200:
-            sys.exit(f"{path} answered {response.status_code}")
-    result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", script, base + path],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    values = dict(re.findall(r"^(\w+)=(\d+)$", result.stdout, re.MULTILINE))
-    seconds = int(values["duration"]) / 1e6
-    return {
-        "p50": int(values["p50"]) / 1000,
-        "p95": int(values["p95"]) / 1000,
-        "p99": int(values["p99"]) / 1000,
-        "rps": int(values["requests"]) / seconds,
-        "errors": int(values["errors"]),
-    }
-
-
 def profile_search(url: str, paths: list[str]) -> None:
     """300 search requests through the Flask test client under cProfile: where time goes."""
     os.environ.update(env_for(url))
@@ -242,8 +161,7 @@ def cpu_per_request(url: str, paths: list[tuple[str, str]], rounds: int = 100) -
 
 def main() -> None:
     args = parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install -y wrk")
+    require_wrk()
     ensure_database(args.url, args.rows, args.fresh)
     urls = pick_urls(args.url)
     if args.profile:
@@ -252,19 +170,13 @@ def main() -> None:
     if args.cpu:
         cpu_per_request(args.url, [*urls, *TRIVIAL])
         return
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(WRK_SCRIPT)
-        script = handle.name
     results = []
-    servers, base = start_servers(args.url, args.processes)
+    servers, base = start_gunicorn(env_for(args.url), args.processes)
     try:
         for label, path in [*urls, *TRIVIAL]:
-            results.append((label, path, wrk(base, path, args.duration, args.connections, script)))
+            results.append((label, path, run_wrk(base, path, args.duration, args.connections)))
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-        os.unlink(script)
+        stop(servers)
     trivial = {label: r["rps"] for label, _, r in results if label.startswith("trivial")}
     healthz, login = trivial[TRIVIAL[0][0]], trivial[TRIVIAL[1][0]]
     print(
