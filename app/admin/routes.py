@@ -1,13 +1,11 @@
 """Administration pages under /admin.
 
 Every route here needs a moderator or an admin (403 for everyone else, sign-in first for
-visitors); routes marked `admin_only` refuse moderators with 403 too. Every change is
+visitors); routes marked `admin_required` refuse moderators with 403 too. Every change is
 written to the audit log by the service that makes it.
 """
 
 from __future__ import annotations
-
-from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +15,7 @@ from sqlalchemy import select
 from app.admin import bp, services
 from app.admin.forms import ActionForm, BanForm, PageForm, RoleForm, WarnForm
 from app.admin.targets import TARGETS
+from app.auth.decorators import admin_required
 from app.extensions import db
 from app.models import DealerProfile, Page, User
 
@@ -29,18 +28,6 @@ def require_moderator():
     """Moderators and admins only; everyone else gets 403."""
     if not current_user.is_moderator:
         abort(403)
-
-
-def admin_only(view):
-    """Refuse moderators (403): role changes, the audit log, static pages."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def checked_action_form() -> None:
@@ -186,7 +173,7 @@ def bans():
 
 
 @bp.route("/users")
-@admin_only
+@admin_required
 def users():
     """Find users by name or email, to change their role (admins only)."""
     query = request.args.get("q", "").strip()
@@ -196,7 +183,7 @@ def users():
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
-@admin_only
+@admin_required
 def change_role(user_id: int):
     """Change a user's role (admins only; not one's own)."""
     user = get_user_or_404(user_id)
@@ -238,7 +225,7 @@ def verify_dealer(user_id: int):
 
 
 @bp.route("/audit")
-@admin_only
+@admin_required
 def audit():
     """Every moderator and admin action, newest first (admins only)."""
     page = max(request.args.get("page", 1, type=int), 1)
@@ -246,7 +233,7 @@ def audit():
 
 
 @bp.route("/pages")
-@admin_only
+@admin_required
 def pages():
     """The static pages, to edit (admins only)."""
     from app.main.pages import STATIC_PAGES
@@ -256,7 +243,7 @@ def pages():
 
 
 @bp.route("/pages/<slug>", methods=["GET", "POST"])
-@admin_only
+@admin_required
 def edit_page(slug: str):
     """Edit one static page's markdown (admins only); a new slug from STATIC_PAGES creates it."""
     from app.main.pages import STATIC_PAGES

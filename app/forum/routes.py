@@ -7,8 +7,6 @@ post, and every moderator action, is a 403 for other users.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app import media
+from app.auth.decorators import admin_required, moderator_required
 from app.extensions import db, limiter
 from app.forum import bp, services
 from app.forum import cache as post_cache
@@ -49,30 +48,6 @@ def get_post_or_404(post_id: int) -> Post:
     if post is None or not services.visible_to(current_user, post.topic):
         abort(404)
     return post
-
-
-def moderator_required(view):
-    """Moderators and admins only: 403 for everyone else (anonymous: to sign-in)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_moderator:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def refuse_if_flooding():
