@@ -139,3 +139,17 @@ def test_body_over_max_content_length_is_413(app, client, auth, user):
     )
     assert response.status_code == 413
     assert "File too large" in response.get_data(as_text=True)
+
+
+def test_members_can_report_a_profile_and_moderators_can_ban_from_it(client, auth, db):
+    target = make_user("spammer")
+    make_user("buyer")
+    make_user("moder", role="moderator")
+    auth.login("buyer")
+    page = client.get("/u/spammer").get_data(as_text=True)
+    assert f"/report/user/{target.id}" in page and f"/admin/users/{target.id}/ban" not in page
+    auth.logout()
+    auth.login("moder")
+    page = client.get("/u/spammer").get_data(as_text=True)
+    assert f"/admin/users/{target.id}/ban" in page
+    assert client.get(f"/admin/users/{target.id}/ban").status_code == 200
