@@ -10,6 +10,7 @@ import os
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app import observability
 from config import CONFIGS, Config, ProductionConfig
@@ -94,7 +95,16 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(["en", "ru"]) if request else None
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past PostgreSQL's integer range is a 404, not a
+    database error (an id like /listings/99999999999999999999 used to raise a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     from app import admin, auth, catalog, chat, forum, listings, main, notifications, profile
 
     for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, admin):

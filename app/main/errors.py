@@ -20,9 +20,13 @@ MESSAGES = {
 }
 
 
+# Paths that only ever answer JSON: their errors are JSON whatever the Accept header says.
+JSON_PATHS = ("/api/", "/catalog/")
+
+
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return request.path.startswith("/api/") or (best == "application/json" and request.accept_mimetypes[best] > 0.9)
+    return request.path.startswith(JSON_PATHS) or (best == "application/json" and request.accept_mimetypes[best] > 0.9)
 
 
 def render_error(code: int, detail: str | None = None):

@@ -86,3 +86,17 @@ def test_every_form_field_has_a_label(client, auth, db):
             ):
                 continue
             assert f'for="{field_id}"' in html, f"{path}: #{field_id} has no <label>"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/listings/99999999999999999999",
+        "/forum/t/99999999999999999999",
+        "/forum/p/2147483648",
+        "/catalog/brands/99999999999999999999/models",
+        "/report/listing/99999999999999999999",
+    ],
+)
+def test_ids_beyond_the_database_range_are_404_not_500(client, path):
+    assert client.get(path).status_code == 404
