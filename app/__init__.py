@@ -99,8 +99,10 @@ class DatabaseIdConverter(IntegerConverter):
     """`<int:...>` in every route: a number past PostgreSQL's integer range is a 404, not a
     database error (an id like /listings/99999999999999999999 used to raise a 500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        from app.models import MAX_ID
+
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max or MAX_ID, signed=signed)
 
 
 def register_blueprints(app: Flask) -> None:

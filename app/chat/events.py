@@ -34,6 +34,7 @@ from app.chat import services
 from app.chat.presence import user_room, viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
 from app.extensions import db, socketio
+from app.models import MAX_ID
 
 IDENTITY = "garage.chat.identity"
 TYPING_EVERY = 1.0  # seconds between two typing events of one socket
@@ -230,7 +231,7 @@ def on_typing(identity: Identity, data: dict):
 
 def int_field(data: dict, name: str) -> int | None:
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         return None
     return value
 

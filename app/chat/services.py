@@ -35,7 +35,7 @@ from sqlalchemy import (
 
 from app.auth.validators import username_key
 from app.extensions import db, limiter
-from app.models import Conversation, Message, User, UserBlock
+from app.models import MAX_ID, Conversation, Message, User, UserBlock
 from app.models.user import utcnow
 
 MAX_BODY = 4000
@@ -134,7 +134,7 @@ def find_conversation_id(a: int, b: int, connection: Connection | None = None) -
 
 def conversation_for(user_id: int, conversation_id: Any) -> Conversation | None:
     """The conversation if `user_id` is one of its two people, else None."""
-    if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
+    if not isinstance(conversation_id, int) or isinstance(conversation_id, bool) or not 0 < conversation_id <= MAX_ID:
         return None
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None or not conversation.has(user_id):
@@ -298,7 +298,7 @@ def send_message(
         raise ChatError(_("%(name)s does not accept messages from you.", name=recipient.name))
     if rate_limit and rate_limited(sender.id):
         raise ChatError(_("You are sending messages too fast. Wait a few seconds."))
-    if not isinstance(listing_id, int) or isinstance(listing_id, bool) or listing_id <= 0:
+    if not isinstance(listing_id, int) or isinstance(listing_id, bool) or not 0 < listing_id <= MAX_ID:
         listing_id = None
     card = listing_card(listing_id) if listing_id else None
     if listing_id and card is None and listing_cards_available():

@@ -15,3 +15,7 @@ from app.models.listing import (  # noqa: F401
 from app.models.moderation import AuditLog, Page, Report  # noqa: F401
 from app.models.notification import Notification, NotificationSetting  # noqa: F401
 from app.models.user import DealerProfile, User  # noqa: F401
+
+# The largest id an Integer primary key holds on PostgreSQL; larger numbers from URLs or
+# payloads are "not found", never sent to the database.
+MAX_ID = 2**31 - 1

@@ -227,3 +227,23 @@ def test_write_to_seller_attaches_the_listing_card(app, socketio_client, people)
     history = client.get("/chat/dealer").get_data(as_text=True)
     assert "chat-listing" in history and listing.title in history
     assert "This listing will be attached" not in history
+
+
+def test_ids_past_the_database_range_are_refused_and_the_connection_survives(app, socketio_client, people):
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    huge = 10**30
+    ack = buyer.emit(
+        "send_message", {"to": "dealer", "body": "hi", "client_id": "h1", "listing_id": huge}, callback=True
+    )
+    assert ack["ok"] and ack["message"]["listing"] is None
+    conversation_id = ack["message"]["conversation_id"]
+    for event, payload in [
+        ("mark_read", {"conversation_id": huge, "up_to_id": 1}),
+        ("mark_read", {"conversation_id": conversation_id, "up_to_id": huge}),
+        ("sync", {"conversation_id": huge, "after_id": 0}),
+        ("sync", {"conversation_id": conversation_id, "after_id": huge}),
+    ]:
+        answer = buyer.emit(event, payload, callback=True)
+        assert answer["ok"] is False, (event, payload)
+    assert buyer.is_connected()
+    assert buyer.emit("send_message", {"to": "dealer", "body": "still here", "client_id": "h2"}, callback=True)["ok"]
