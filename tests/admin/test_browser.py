@@ -2,6 +2,7 @@
 queue in another browser, and the admin's audit log shows who did it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import DEFAULT_PASSWORD
 from tests.forum.helpers import make_topic, make_user, reply
@@ -14,7 +15,7 @@ def sign_in(page, username: str) -> None:
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert f"Welcome back, {username}!" in page.content()
+    expect(page.locator("body")).to_contain_text(f"Welcome back, {username}!")
 
 
 def test_report_a_post_then_a_moderator_removes_it_and_the_audit_log_shows_it(new_page, db):
@@ -31,7 +32,7 @@ def test_report_a_post_then_a_moderator_removes_it_and_the_audit_log_shows_it(ne
     reader.locator(f"#post-{bad.id}").get_by_role("link", name="Report").click()
     reader.get_by_label("What is wrong with it?").fill("Spam: sells tyres for prepayment")
     reader.get_by_role("button", name="Send report").click()
-    assert "Moderators will look at your report." in reader.content()
+    expect(reader.locator("body")).to_contain_text("Moderators will look at your report.")
 
     moderator = new_page()
     sign_in(moderator, "moder")
@@ -39,7 +40,8 @@ def test_report_a_post_then_a_moderator_removes_it_and_the_audit_log_shows_it(ne
     item = moderator.locator(f'[data-target="post-{bad.id}"]')
     assert "scam-tyres.example" in item.inner_text() and "Spam: sells tyres for prepayment" in item.inner_text()
     item.get_by_role("button", name="Remove content").click()
-    assert "Removed:" in moderator.content() and "No open reports" in moderator.content()
+    expect(moderator.locator("body")).to_contain_text("Removed:")
+    expect(moderator.locator("body")).to_contain_text("No open reports")
 
     reader.goto(f"/forum/t/{topic.id}")
     assert "This post was deleted." in reader.locator(f"#post-{bad.id}").inner_text()
@@ -77,7 +79,7 @@ def test_the_bell_counts_live_and_mark_all_read_clears_it_on_other_pages(new_pag
 
     second_tab = asker.context.new_page()
     second_tab.goto("/notifications/")
-    assert "helper replied in your topic" in second_tab.content()
+    expect(second_tab.locator("body")).to_contain_text("helper replied in your topic")
     second_tab.get_by_role("button", name="Mark all read").click()
     badge.wait_for(state="hidden")  # the first tab heard the exact count (0)
     assert asker.errors == [] and helper.errors == []

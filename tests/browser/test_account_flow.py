@@ -1,6 +1,7 @@
 """A person registers, signs in and edits their profile in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +15,13 @@ def test_register_login_and_edit_profile(new_page):
     page.get_by_label("Password", exact=True).fill("long-enough-1")
     page.get_by_label("Repeat password").fill("long-enough-1")
     page.get_by_role("button", name="Create account").click()
-    assert "We have sent a message to rider@example.com" in page.content()
+    expect(page.locator("body")).to_contain_text("We have sent a message to rider@example.com")
 
     page.get_by_label("Username or email").fill("Steppe_Rider")
     page.get_by_label("Password").fill("long-enough-1")
     page.get_by_label("Remember me").check()
     page.get_by_role("button", name="Sign in").click()
-    assert "Welcome back, steppe_rider!" in page.content()
+    expect(page.locator("body")).to_contain_text("Welcome back, steppe_rider!")
 
     page.locator("#main-nav .dropdown-toggle").click()
     page.get_by_role("link", name="Settings").click()
@@ -29,7 +30,7 @@ def test_register_login_and_edit_profile(new_page):
     page.get_by_label("Show my phone to signed-in users").check()
     page.get_by_label("Phone", exact=True).fill("+7 701 555 44 33")
     page.get_by_role("button", name="Save profile").click()
-    assert "Your profile is saved." in page.content()
+    expect(page.locator("body")).to_contain_text("Your profile is saved.")
 
     page.goto("/u/steppe_rider")
     assert page.get_by_role("heading", name="Steppe Rider").is_visible()

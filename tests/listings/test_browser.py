@@ -41,7 +41,7 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
     seller.get_by_label("Description").fill("Pearl white, one owner.")
     seller.get_by_role("button", name="Save listing").click()
     seller.wait_for_url("**/edit#photos")  # waits for the load event: listings.js is running
-    assert "Your listing is published" in seller.content()
+    expect(seller.locator("body")).to_contain_text("Your listing is published")
 
     seller.locator("#photo-input").set_input_files(
         [
