@@ -135,7 +135,8 @@ def profile_search(url: str, paths: list[str]) -> None:
         f"\nin-process: {len(paths) * 60} requests in {elapsed:.2f} s = {elapsed / len(paths) / 60 * 1000:.1f} ms each"
     )
     stats = pstats.Stats(profiler).sort_stats("cumulative")
-    stats.print_stats(r"(sqlalchemy/engine/base|jinja2/environment|listings/services|flask/app|psycopg2|babel)", 25)
+    shown = r"(sqlalchemy/engine/base|jinja2/environment|listings/(search|filters)|flask/app|psycopg2|babel)"
+    stats.print_stats(shown, 25)
 
 
 def cpu_per_request(url: str, paths: list[tuple[str, str]], rounds: int = 100) -> None:

@@ -512,7 +512,7 @@ def reportable_message(reporter_id: int, message_id: int) -> Message | None:
 
 def listing_cards_available() -> bool:
     try:
-        from app.listings.services import listing_card  # noqa: F401
+        from app.listings.display import listing_card  # noqa: F401
     except ImportError:
         return False
     return True
@@ -523,7 +523,7 @@ def listing_card(listing_id: int | None) -> dict[str, Any] | None:
     if not listing_id:
         return None
     try:
-        from app.listings.services import listing_card as card
+        from app.listings.display import listing_card as card
     except ImportError:
         return None
     return card(listing_id)

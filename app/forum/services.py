@@ -68,7 +68,7 @@ def render_post(body: str) -> Rendered:
 def listing_card(listing_id: int) -> dict | None:
     """The listings feature's card data, when that feature provides it."""
     try:
-        from app.listings.services import listing_card as card
+        from app.listings.display import listing_card as card
     except ImportError:
         return None
     return card(listing_id)

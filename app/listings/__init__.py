@@ -12,7 +12,7 @@ bp = Blueprint("listings", __name__, url_prefix="/listings", cli_group="listings
 
 from app.listings import cli, moderation, routes  # noqa: E402,F401
 from app.listings.demo import load_demo_listings  # noqa: E402
-from app.listings.services import city_name, format_km, format_price  # noqa: E402
+from app.listings.display import city_name, format_km, format_price  # noqa: E402
 
 bp.app_template_filter("price")(format_price)
 bp.app_template_filter("km")(format_km)

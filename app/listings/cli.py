@@ -2,7 +2,9 @@
 
 On PostgreSQL rows go in with COPY (about 1M rows a minute on 2 cores); elsewhere with
 batched executemany inserts. Needs the catalogue (`flask catalog load`) and at least one
-user; sellers are taken from existing users (or created: bench_seller_0..N).
+user; sellers are taken from existing users (or created: bench_seller_0..N). Titles, search
+text and prices in tenge come from the same code as a listing saved through the site
+(app/listings/copies.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.listings import bp
-from app.listings.services import RATES_TO_KZT
+from app.listings.copies import make_search_text, make_title, price_in_kzt
 from app.models import Brand, CarModel, City, Generation, Listing, User
 from app.models.user import utcnow
 
@@ -83,13 +85,12 @@ COLUMNS = [
 
 
 def catalogue():
-    models = db.session.execute(select(CarModel.id, CarModel.brand_id, CarModel.name)).all()
-    brands = dict(db.session.execute(select(Brand.id, Brand.name)).all())
-    generations: dict[int, list[tuple[int, int, int | None]]] = {}
-    for gid, model_id, year_from, year_to in db.session.execute(
-        select(Generation.id, Generation.model_id, Generation.year_from, Generation.year_to)
-    ):
-        generations.setdefault(model_id, []).append((gid, year_from, year_to))
+    """The catalogue rows the generator draws from (a few thousand: kept in memory)."""
+    models = list(db.session.scalars(select(CarModel)))
+    brands = {brand.id: brand for brand in db.session.scalars(select(Brand))}
+    generations: dict[int, list[Generation]] = {}
+    for generation in db.session.scalars(select(Generation)):
+        generations.setdefault(generation.model_id, []).append(generation)
     cities = db.session.execute(select(City.id, City.region_id)).all()
     return models, brands, generations, cities
 
@@ -103,13 +104,14 @@ def fake_rows(count: int, sellers: list[tuple[int, bool]], seed: int = 1):
     now = utcnow()
     this_year = now.year
     for _ in range(count):
-        model_id, brand_id, model_name = rng.choice(models)
-        gens = generations.get(model_id) or []
-        if gens:
-            gid, year_from, year_to = rng.choice(gens)
-            year = rng.randint(year_from, min(year_to or this_year, this_year))
+        model = rng.choice(models)
+        brand = brands[model.brand_id]
+        gens = generations.get(model.id) or []
+        generation = rng.choice(gens) if gens else None
+        if generation is not None:
+            year = rng.randint(generation.year_from, min(generation.year_to or this_year, this_year))
         else:
-            gid, year = None, rng.randint(1995, this_year)
+            year = rng.randint(1995, this_year)
         age = this_year - year
         mileage = max(0, int(rng.gauss(age * 17000, 8000))) if age else rng.randint(0, 3000)
         price = max(300_000, int(rng.lognormvariate(15.9, 0.6) * (0.93**age)) // 10_000 * 10_000)
@@ -117,16 +119,17 @@ def fake_rows(count: int, sellers: list[tuple[int, bool]], seed: int = 1):
         seller_id, is_dealer = rng.choice(sellers)
         bumped = now - timedelta(seconds=rng.randint(0, 90 * 86400))
         description = ", ".join(rng.sample(WORDS, 4)).capitalize() + "."
-        title = f"{brands[brand_id]} {model_name} {year}"
         status = "active" if rng.random() < 0.9 else rng.choice(["sold", "archived", "reserved", "removed"])
         yield {
-            "seller_id": seller_id, "brand_id": brand_id, "model_id": model_id, "generation_id": gid,
-            "city_id": city_id, "region_id": region_id, "title": title, "year": year, "mileage_km": mileage,
-            "price": price, "currency": "KZT", "price_kzt": price * RATES_TO_KZT["KZT"],
+            "seller_id": seller_id, "brand_id": brand.id, "model_id": model.id,
+            "generation_id": generation.id if generation else None, "city_id": city_id, "region_id": region_id,
+            "title": make_title(brand, model, year), "year": year, "mileage_km": mileage,
+            "price": price, "currency": "KZT", "price_kzt": price_in_kzt(price, "KZT"),
             "body": rng.choice(BODIES), "fuel": rng.choice(FUELS), "transmission": rng.choice(TRANSMISSIONS),
             "drive": rng.choice(DRIVES), "colour": rng.choice(COLOURS), "steering": "left", "condition": "used",
             "engine_volume_l": round(rng.uniform(1.2, 4.0), 1), "power_hp": rng.randint(90, 350), "vin": None,
-            "description": description, "search_text": f"{title} {description}".lower(), "status": status,
+            "description": description,
+            "search_text": make_search_text(brand, model, year, generation, description), "status": status,
             "is_dealer": is_dealer, "cover": None, "photo_count": 0, "views": rng.randint(0, 500),
             "favorites_count": 0, "created_at": bumped, "updated_at": bumped, "bumped_at": bumped,
         }  # fmt: skip

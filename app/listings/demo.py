@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app import media
 from app.extensions import db
 from app.listings import services
+from app.listings.photos import refresh_cover
 from app.models import Brand, CarModel, City, Generation, Listing, ListingPhoto, User
 
 # seller, make, model, year, mileage km, price ₸, body, fuel, transmission, drive, colour, city, description
@@ -125,6 +126,6 @@ def load_demo_listings() -> str | None:
             )
             db.session.add(ListingPhoto(listing_id=listing.id, name=name, position=view))
         db.session.flush()
-        services.refresh_cover(listing)
+        refresh_cover(listing)
         created += 1
     return f"demo listings: {created} added with photos" if created else None

@@ -21,7 +21,7 @@ def restore(listing: Listing) -> None:
 
 
 def url(listing: Listing) -> str | None:
-    from app.listings.services import listing_url
+    from app.listings.display import listing_url
 
     return listing_url(listing.id)
 

@@ -21,8 +21,16 @@ from app.catalog.choices import (
     TRANSMISSIONS,
 )
 from app.extensions import db
-from app.listings import bp, services
+from app.listings import bp, display, services
+from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
+from app.listings.filters import Filters, MultiArgs
 from app.listings.forms import DeleteForm, ListingForm, SaveSearchForm
+from app.listings.photos import PhotoLimit, add_photo, ordered_photos, photo_json, reorder_photos
+from app.listings.photos import delete_photo as remove_photo
+from app.listings.saved_searches import delete_saved_search as remove_saved_search
+from app.listings.saved_searches import save_search
+from app.listings.search import card_context, seller_listings, seller_ratings, similar_listings
+from app.listings.search import search as find_listings
 from app.media import ImageRejected
 from app.models import Listing, ListingPhoto, SavedSearch
 from app.models.listing import MAX_PHOTOS
@@ -66,10 +74,10 @@ def moderates() -> bool:
     return current_user.is_authenticated and current_user.is_moderator
 
 
-def filter_options(filters: services.Filters) -> dict:
+def filter_options(filters: Filters) -> dict:
     """Select options for the filter form, the dependent ones from the chosen parent."""
     v = filters.values
-    cached = services.catalog_cached
+    cached = display.catalog_cached
     brand, model, region = v.get("brand"), v.get("model"), v.get("region")
     return {
         "brands": cached(("brands",), catalog.brand_choices),
@@ -100,28 +108,28 @@ def SORT_LABELS() -> list[tuple[str, str]]:  # noqa: N802 (translated at request
 FILTER_FORM_CACHE_SIZE = 2000
 
 
-def filter_form(filters: services.Filters, action: str) -> Markup:
+def filter_form(filters: Filters, action: str) -> Markup:
     """The filter form's HTML. It holds nothing personal (a GET form, no CSRF token), so it is
     rendered once per locale, page and filter set and kept with the catalogue cache: it is a
     third of the search page's template time."""
     key = ("filter-form", str(get_locale()), action, filters.query_string())
 
     def render() -> Markup:
-        if len(services._catalog_cache) > FILTER_FORM_CACHE_SIZE:
-            services._catalog_cache.clear()
+        if len(display._catalog_cache) > FILTER_FORM_CACHE_SIZE:
+            display._catalog_cache.clear()
         html = render_template(
             "listings/_filters.html", filters=filters, options=filter_options(filters), action=action
         )
         return Markup(html)  # noqa: S704 (our own template's output, escaped by Jinja)
 
-    return services.catalog_cached(key, render)
+    return display.catalog_cached(key, render)
 
 
 @bp.route("/")
 def search():
     """Search with filters; every filter lives in the URL. Malformed values are ignored."""
-    filters = services.Filters.parse(request.args)
-    page = services.search(filters)
+    filters = Filters.parse(request.args)
+    page = find_listings(filters)
     save_form = SaveSearchForm(query=filters.query_string()) if current_user.is_authenticated else None
     return render_template(
         "listings/search.html",
@@ -129,7 +137,7 @@ def search():
         page=page,
         filter_form=filter_form(filters, url_for("listings.search")),
         save_form=save_form,
-        **services.card_context(page.listings, current_user),
+        **card_context(page.listings, current_user),
     )
 
 
@@ -161,7 +169,7 @@ def edit(listing_id: int):
         db.session.commit()
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("listings.show", listing_id=listing.id))
-    photos = services.ordered_photos(listing)
+    photos = ordered_photos(listing)
     return render_template(
         "listings/form.html", form=form, listing=listing, photos=photos, max_photos=MAX_PHOTOS
     ), 400 if form.errors else 200
@@ -205,20 +213,20 @@ def show(listing_id: int):
         if services.record_view(listing, visitor):
             db.session.commit()
             db.session.refresh(listing)
-    rating = services.seller_ratings({listing.seller_id}).get(listing.seller_id)
-    similar = services.similar_listings(listing)
-    others = services.seller_listings(listing.seller_id, exclude=listing.id)
-    favourites = services.favourite_ids(current_user, [listing.id, *(item.id for item in similar + others)])
+    rating = seller_ratings({listing.seller_id}).get(listing.seller_id)
+    similar = similar_listings(listing)
+    others = seller_listings(listing.seller_id, exclude=listing.id)
+    favourites = favourite_ids(current_user, [listing.id, *(item.id for item in similar + others)])
     return render_template(
         "listings/show.html",
         listing=listing,
-        photos=services.ordered_photos(listing),
+        photos=ordered_photos(listing),
         owner=owner,
         rating=rating,
         similar=similar,
         others=others,
         favourite_ids=favourites,
-        ratings=services.seller_ratings({item.seller_id for item in similar + others}),
+        ratings=seller_ratings({item.seller_id for item in similar + others}),
         choices=CHOICES,
         chat_url=chat_url(listing),
         report_url=report_url(listing),
@@ -255,14 +263,14 @@ def upload_photos(listing_id: int):
     errors = []
     for upload in files:
         try:
-            services.add_photo(listing, upload.stream)
-        except services.PhotoLimit:
+            add_photo(listing, upload.stream)
+        except PhotoLimit:
             errors.append({"file": upload.filename, "error": _("A listing has at most %(n)s photos.", n=MAX_PHOTOS)})
             break
         except ImageRejected as error:
             errors.append({"file": upload.filename, "error": str(error)})
     db.session.commit()
-    photos = [services.photo_json(photo) for photo in services.ordered_photos(listing)]
+    photos = [photo_json(photo) for photo in ordered_photos(listing)]
     status = 400 if errors and len(errors) == len(files) else 200
     return jsonify(photos=photos, errors=errors), status
 
@@ -280,9 +288,9 @@ def get_photo_for_owner(listing_id: int, photo_id: int) -> tuple[Listing, Listin
 def delete_photo(listing_id: int, photo_id: int):
     """Delete one photo of one's own listing."""
     listing, photo = get_photo_for_owner(listing_id, photo_id)
-    services.delete_photo(listing, photo)
+    remove_photo(listing, photo)
     db.session.commit()
-    return jsonify(photos=[services.photo_json(p) for p in services.ordered_photos(listing)])
+    return jsonify(photos=[photo_json(p) for p in ordered_photos(listing)])
 
 
 @bp.route("/<int:listing_id>/photos/order", methods=["POST"])
@@ -294,10 +302,10 @@ def order_photos(listing_id: int):
     ids = payload.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         return jsonify(error=_("Send the list of photo ids.")), 400
-    if not services.reorder_photos(listing, ids):
+    if not reorder_photos(listing, ids):
         return jsonify(error=_("The list must hold each photo of this listing once.")), 400
     db.session.commit()
-    return jsonify(photos=[services.photo_json(p) for p in services.ordered_photos(listing)])
+    return jsonify(photos=[photo_json(p) for p in ordered_photos(listing)])
 
 
 # --- favourites ----------------------------------------------------------------------
@@ -312,7 +320,7 @@ def toggle_favorite(listing_id: int):
         abort(400)
     if not listing.is_public:
         abort(404)
-    saved = services.toggle_favourite(current_user, listing)
+    saved = toggle_favourite(current_user, listing)
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(saved=saved)
@@ -322,10 +330,8 @@ def toggle_favorite(listing_id: int):
 
 def favorites():
     """The signed-in user's saved listings (at /favorites)."""
-    listings = services.user_favourites(current_user)
-    return render_template(
-        "listings/favorites.html", listings=listings, **services.card_context(listings, current_user)
-    )
+    listings = user_favourites(current_user)
+    return render_template("listings/favorites.html", listings=listings, **card_context(listings, current_user))
 
 
 @bp.record_once
@@ -344,8 +350,8 @@ def saved_searches():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        filters = services.Filters.parse(services.MultiArgs(form.query.data or ""))
-        if services.save_search(current_user, filters, form.name.data) is None:
+        filters = Filters.parse(MultiArgs(form.query.data or ""))
+        if save_search(current_user, filters, form.name.data) is None:
             flash(_("You have too many saved searches; delete some first."), "warning")
         else:
             db.session.commit()
@@ -364,7 +370,7 @@ def delete_saved_search(search_id: int):
         abort(404)
     if not DeleteForm().validate_on_submit():
         abort(400)
-    services.delete_saved_search(saved)
+    remove_saved_search(saved)
     db.session.commit()
     flash(_("Saved search deleted."), "success")
     return redirect(url_for("listings.saved_searches"))

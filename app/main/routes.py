@@ -16,14 +16,15 @@ def index():
     from flask_login import current_user
 
     from app.catalog.services import popular_brands
-    from app.listings import services as listings
+    from app.listings.filters import Filters
+    from app.listings.search import card_context, search
 
-    latest = listings.search(listings.Filters(), per_page=8).listings
+    latest = search(Filters(), per_page=8).listings
     return render_template(
         "main/index.html",
         latest=latest,
         makes=popular_brands(),
-        **listings.card_context(latest, current_user),
+        **card_context(latest, current_user),
     )
 
 

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.listings import services as listings
+from app.listings.filters import Filters
 from app.listings.routes import filter_form
+from app.listings.search import card_context, search
 from app.profile import bp, reviews
 from app.profile.forms import ReviewForm
 from app.profile.routes import get_user_or_404
@@ -19,7 +20,7 @@ from app.profile.routes import get_user_or_404
 def seller_market(user) -> dict:
     """What the profile page shows of the marketplace: rating, reviews, cars on sale and
     the review form (for signed-in visitors other than the seller)."""
-    page = listings.search(listings.Filters(), seller_id=user.id, per_page=12)
+    page = search(Filters(), seller_id=user.id, per_page=12)
     form = None
     if current_user.is_authenticated and current_user.id != user.id:
         existing = reviews.review_of(current_user, user)
@@ -29,7 +30,7 @@ def seller_market(user) -> dict:
         "reviews": reviews.seller_reviews(user),
         "page": page,
         "review_form": form,
-        **listings.card_context(page.listings, current_user),
+        **card_context(page.listings, current_user),
     }
 
 
@@ -81,8 +82,8 @@ def dealer(username: str):
     user = get_user_or_404(username)
     if not user.is_dealer:
         abort(404)
-    filters = listings.Filters.parse(request.args)
-    page = listings.search(filters, seller_id=user.id)
+    filters = Filters.parse(request.args)
+    page = search(filters, seller_id=user.id)
     return render_template(
         "profile/dealer.html",
         user=user,
@@ -91,5 +92,5 @@ def dealer(username: str):
         page=page,
         filter_form=filter_form(filters, url_for("profile.dealer", username=user.username)),
         rating=reviews.seller_rating(user),
-        **listings.card_context(page.listings, current_user),
+        **card_context(page.listings, current_user),
     )

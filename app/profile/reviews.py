@@ -81,7 +81,7 @@ def dealers() -> list[tuple[User, int, tuple[float, int] | None]]:
         .order_by(DealerProfile.verified_at.is_(None), DealerProfile.company_name, User.username)
     )
     rows = db.session.execute(query).all()
-    from app.listings.services import seller_ratings
+    from app.listings.search import seller_ratings
 
     ratings = seller_ratings({user.id for user, _n in rows})
     return [(user, n, ratings.get(user.id)) for user, n in rows]

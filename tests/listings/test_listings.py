@@ -159,7 +159,7 @@ def test_status_moves_and_soft_delete(client, auth, seller):
 def test_price_changes_are_recorded_shown_and_tell_favouriters(client, auth, seller):
     listing = factories.make_listing(seller, price=12_500_000)
     fan = factories.make_user("fan")
-    from app.listings.services import toggle_favourite
+    from app.listings.favorites import toggle_favourite
 
     toggle_favourite(fan, listing)
     db.session.commit()
@@ -177,7 +177,7 @@ def test_price_changes_are_recorded_shown_and_tell_favouriters(client, auth, sel
 def test_selling_tells_favouriters(client, auth, seller):
     listing = factories.make_listing(seller)
     fan = factories.make_user("fan")
-    from app.listings.services import toggle_favourite
+    from app.listings.favorites import toggle_favourite
 
     toggle_favourite(fan, listing)
     db.session.commit()
@@ -270,7 +270,7 @@ def test_at_most_twenty_photos(client, auth, seller):
 
 
 def test_listing_card_contract(app, seller):
-    from app.listings.services import listing_card
+    from app.listings.display import listing_card
 
     listing = factories.make_listing(seller, price=9_000_000)
     with app.test_request_context():

@@ -134,3 +134,30 @@ def test_filters_stay_in_the_url_and_in_the_form(client, cars):
     assert f'<option value="{toyota}" selected>' in html
     assert '<option value="sedan" selected>' in html and '<option value="price_asc" selected>' in html
     assert 'value="camry"' in html
+
+
+def test_a_saved_search_alerts_for_exactly_the_cars_the_search_shows(client, cars):
+    """One rule table drives the SQL search and the in-memory check behind saved-search alerts."""
+    from app.listings.filters import Filters, MultiArgs, matches
+
+    catalog = factories.make_catalog()
+    toyota = catalog["brand:Toyota"].id
+    queries = [
+        "",
+        f"brand={toyota}&year_from=2015&year_to=2019",
+        "body=suv&drive=awd",
+        "seller=dealer",
+        "seller=private",
+        f"region={catalog['region:Astana'].id}",
+        "transmission=manual",
+        f"mileage_max=100000&price_to=13000000&brand={toyota}",
+        "price_from=14000000&price_to=16000000",
+        "q=winter",
+        "q=toyota 2012",
+        "photos=1",
+        "fuel=petrol&condition=used",
+    ]
+    for query in queries:
+        shown = set(titles(client.get(f"/listings/?{query}")))
+        filters = Filters.parse(MultiArgs(query))
+        assert {car.title for car in cars.values() if matches(filters, car)} == shown, query

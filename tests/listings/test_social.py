@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.listings.copies import refresh_copies
 from app.models import Favorite, Listing, Notification, Review, SavedSearch
 from tests import factories
 from tests.listings.helpers import page_token
@@ -167,6 +168,11 @@ def test_bulk_generator_writes_listings(runner, seller):
     assert result.exit_code == 0, result.output
     assert "wrote 300 listings" in result.output
     assert db.session.scalar(select(db.func.count()).select_from(Listing)) == 300
+    # The same title and search text a listing saved through the site gets.
+    for listing in db.session.scalars(select(Listing).limit(40)):
+        generated = (listing.title, listing.search_text, listing.price_kzt, listing.region_id)
+        refresh_copies(listing)
+        assert (listing.title, listing.search_text, listing.price_kzt, listing.region_id) == generated
 
 
 def test_demo_listings_are_loaded_once_with_photos(runner):

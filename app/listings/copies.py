@@ -1,0 +1,43 @@
+"""The columns copied into `listings` so search reads one table at a million rows: the title,
+the search text, the region and the price in tenge. One place derives them, for a listing
+saved through the site (`refresh_copies`) and for the benchmark generator alike.
+"""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.models import Brand, CarModel, City, Generation, Listing
+
+# Fixed conversion rates for filtering and sorting across currencies (not for display:
+# a price is always shown in the currency the seller chose). Refreshed by hand.
+RATES_TO_KZT = {"KZT": 1, "USD": 500, "EUR": 540, "RUB": 5}
+MAX_SEARCH_TEXT = 20000
+
+
+def make_title(brand: Brand, model: CarModel, year: int) -> str:
+    """ "Toyota Camry 2018"."""
+    return f"{brand.name} {model.name} {year}"
+
+
+def make_search_text(
+    brand: Brand, model: CarModel, year: int, generation: Generation | None, description: str | None
+) -> str:
+    """The lower-cased words free-text search looks in: make, model, year, generation, description."""
+    words = [brand.name, model.name, str(year), generation.name if generation else "", description]
+    return " ".join(word for word in words if word).lower()[:MAX_SEARCH_TEXT]
+
+
+def price_in_kzt(price: int, currency: str) -> int:
+    return price * RATES_TO_KZT.get(currency, 1)
+
+
+def refresh_copies(listing: Listing) -> None:
+    """Recompute the copied columns from the row's own fields and its related rows."""
+    brand = db.session.get(Brand, listing.brand_id)
+    model = db.session.get(CarModel, listing.model_id)
+    city = db.session.get(City, listing.city_id)
+    generation = db.session.get(Generation, listing.generation_id) if listing.generation_id else None
+    listing.title = make_title(brand, model, listing.year)
+    listing.region_id = city.region_id
+    listing.price_kzt = price_in_kzt(listing.price, listing.currency)
+    listing.search_text = make_search_text(brand, model, listing.year, generation, listing.description)
