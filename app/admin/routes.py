@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -81,7 +82,7 @@ def dismiss(target_type: str, target_id: int):
         abort(404)
     count = services.dismiss(current_user, target_type, target_id)
     db.session.commit()
-    flash(_("%(num)d report(s) dismissed.", num=count), "info")
+    flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "info")
     return redirect(url_for("admin.index"))
 
 
@@ -194,7 +195,8 @@ def change_role(user_id: int):
         flash(_("You cannot change your own role."), "warning")
     else:
         db.session.commit()
-        flash(_("%(name)s is now %(role)s.", name=user.username, role=user.role), "success")
+        role = dict(form.role.choices).get(user.role, user.role)
+        flash(_("%(name)s is now %(role)s.", name=user.username, role=role), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 

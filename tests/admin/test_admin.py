@@ -261,7 +261,7 @@ def test_forum_posts_removed_and_restored_from_the_queue(client, auth, people):
     assert post.is_deleted
     assert "scam.example" not in client.get(f"/forum/t/{topic.id}").get_data(as_text=True).split("<details")[0]
     closed = client.get("/admin/?status=closed").get_data(as_text=True)
-    assert "actioned" in closed and "Restore" in closed
+    assert "acted on" in closed and "Restore" in closed
     request(client, "POST", f"/admin/content/post/{post.id}/restore")
     _db.session.refresh(post)
     assert not post.is_deleted
