@@ -6,6 +6,7 @@ passed in. Nothing here is read at import time of the app package itself.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -25,6 +26,26 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable as a list ("a, b" -> ["a", "b"]); empty when unset."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def trusted_hosts(site_url: str, domain: str, local: bool) -> list[str]:
+    """The Host names the app answers: SITE_URL's host, DOMAIN, TRUSTED_HOSTS from the
+    environment, and localhost/127.0.0.1 in development and tests. Any other Host is a 400."""
+    hosts = [urlsplit(site_url).hostname or "", domain, *env_list("TRUSTED_HOSTS")]
+    if local:
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(host.lower() for host in hosts if host))
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port] of a URL, as a browser sends it in the Origin header."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def sqlite_url(name: str) -> str:
@@ -66,8 +87,11 @@ class Config:
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    # Behind nginx: trust one proxy hop for the client address and scheme.
+    # Behind nginx: trust one proxy hop for the client address and scheme. Never the
+    # forwarded host unless PROXY_FIX_X_HOST=1 (links in mails come from SITE_URL anyway).
     PROXY_FIX = env_bool("PROXY_FIX", False)
+    PROXY_FIX_X_HOST = env_int("PROXY_FIX_X_HOST", 0)
+    TRUSTED_HOSTS = trusted_hosts(SITE_URL, DOMAIN, local=True)
 
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
@@ -110,7 +134,19 @@ class ProductionConfig(Config):
     MAIL_TO_LOG = env_bool("MAIL_TO_LOG", False)
     SESSION_COOKIE_SECURE = env_bool("COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("COOKIE_SECURE", True)
+    # "__Host-": the browser keeps it only when Secure, Path=/ and without Domain, so no
+    # sibling subdomain or plain-HTTP page can plant or overwrite the session cookie.
+    SESSION_COOKIE_NAME = "__Host-session" if SESSION_COOKIE_SECURE else "session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token" if REMEMBER_COOKIE_SECURE else "remember_token"
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
+    TRUSTED_HOSTS = trusted_hosts(Config.SITE_URL, Config.DOMAIN, local=False)
+    # Socket.IO accepts pages of the site itself: SITE_URL's origin (nginx passes the Host
+    # without its port, so the same-origin default would refuse a site on a custom port).
+    SOCKETIO_CORS_ORIGINS = env_list("SOCKETIO_CORS_ORIGINS") or [origin(Config.SITE_URL)]
 
     @classmethod
     def check(cls) -> None:

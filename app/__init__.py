@@ -25,8 +25,6 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if app.config["PROXY_FIX"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     register_extensions(app)
     register_blueprints(app)
@@ -35,7 +33,21 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     register_template_helpers(app)
     register_request_hooks(app)
     observability.register(app)  # /metrics and the per-request access line
+    wrap_wsgi(app)
     return app
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Outside Flask and Socket.IO: refuse unknown Host headers, then (outermost) read
+    nginx's forwarded address and scheme. The forwarded host is trusted only when
+    PROXY_FIX_X_HOST says so; the Host check then applies to it."""
+    from app.main.hosts import TrustedHostGuard
+
+    app.wsgi_app = TrustedHostGuard(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=app.config["PROXY_FIX_X_HOST"]
+        )
 
 
 def resolve_config(config: type[Config] | str | None) -> type[Config]:

@@ -1,10 +1,13 @@
 """Checks a running Garage stack through nginx, the way a visitor would (used by verify_deploy.sh).
 
-Every request goes to 127.0.0.1 (the published nginx ports); the certificate is the
-self-signed one nginx makes when there is no Let's Encrypt certificate, so TLS is not
-verified. Phases keep what later phases need in a small JSON state file:
+Every request goes to localhost = 127.0.0.1 (the published nginx ports; DOMAIN is localhost,
+and nginx drops any other Host); TLS is verified against the self-signed certificate nginx
+makes when there is no Let's Encrypt one. Phases keep what later phases need in a small
+JSON state file:
 
-  site       pages, HTTP->HTTPS, security headers, /metrics refused, register and sign in,
+  site       pages, HTTP->HTTPS, security headers, forged Host headers dropped (80 and 443,
+             SNI too), a reset mail links to SITE_URL whatever X-Forwarded-Host says,
+             /metrics refused, register and sign in (a __Host- session cookie),
              a picture uploaded and served by nginx, private chat pictures, Socket.IO over
              WebSocket through nginx (and a message between two users when chat exists)
   persisted  after a restart or a restore: the accounts sign in and the picture is served
@@ -21,11 +24,14 @@ import io
 import json
 import re
 import secrets
+import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 import socketio
@@ -149,8 +155,11 @@ def phase_site(args, state: dict) -> None:
     print("HTTP -> HTTPS", flush=True)
     plain = new_session().get(f"{args.http}/auth/login?next=/x", allow_redirects=False, timeout=TIMEOUT)
     check(plain.status_code == 301, "port 80 answers 301", plain.status_code)
+    domain = urlsplit(args.base).hostname
     check(
-        plain.headers.get("Location") == "https://127.0.0.1/auth/login?next=/x", "redirect goes to https", plain.headers
+        plain.headers.get("Location") == f"https://{domain}/auth/login?next=/x",
+        "redirect goes to https://DOMAIN",
+        plain.headers,
     )
     acme = new_session().get(f"{args.http}/.well-known/acme-challenge/none", allow_redirects=False, timeout=TIMEOUT)
     check(acme.status_code == 404, "the ACME webroot is served on port 80, not redirected", acme.status_code)
@@ -169,6 +178,10 @@ def phase_site(args, state: dict) -> None:
         re.fullmatch(r"[0-9a-f]{32}", headers.get("X-Request-ID", "")) is not None, "nginx's request id reaches the app"
     )
     check(anonymous.get("/metrics").status_code == 403, "/metrics refused from outside")
+    check("base-uri 'none'" in headers.get("Content-Security-Policy", ""), "CSP forbids <base> (base-uri 'none')")
+
+    print("forged Host headers", flush=True)
+    check_forged_hosts(args)
     check(anonymous.get("/uploads/avatars/").status_code in (403, 404), "no directory listing under /uploads/")
 
     print("accounts", flush=True)
@@ -181,9 +194,11 @@ def phase_site(args, state: dict) -> None:
         response = visitors[role].login(name)
         check(response.status_code == 302, f"sign in as {name}", response.status_code)
         check(visitors[role].get("/settings").status_code == 200, f"{name} sees the settings page")
-    secure = [c for c in visitors["alice"].http.cookies if c.name == "session"]
-    check(bool(secure) and secure[0].secure, "the session cookie is Secure")
+    secure = [c for c in visitors["alice"].http.cookies if c.name == "__Host-session"]
+    check(bool(secure) and secure[0].secure, "the session cookie is __Host-session and Secure")
+    check(secure[0].path == "/" and not secure[0].domain_specified, "the session cookie has Path=/ and no Domain")
     state["users"] = names
+    check_reset_mail_links(args, names["alice"])
 
     print("upload", flush=True)
     alice = visitors["alice"]
@@ -219,6 +234,60 @@ def phase_site(args, state: dict) -> None:
 
     print("Socket.IO through nginx", flush=True)
     check_socketio(args, visitors, names)
+
+
+def dropped(url: str, host: str) -> bool:
+    """True when nginx closes the connection without an answer (return 444)."""
+    try:
+        new_session().get(url, headers={"Host": host}, allow_redirects=False, timeout=TIMEOUT)
+    except requests.ConnectionError:
+        return True
+    return False
+
+
+def handshake_refused(args, server_name: str | None) -> bool:
+    """True when nginx refuses a TLS handshake naming `server_name` (None: no SNI, as by IP)."""
+    parts = urlsplit(args.base)
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", parts.port or 443), timeout=TIMEOUT) as raw:
+        try:
+            with context.wrap_socket(raw, server_hostname=server_name):
+                return False
+        except (ssl.SSLError, ConnectionError):
+            return True
+
+
+def check_forged_hosts(args) -> None:
+    domain = urlsplit(args.base).hostname
+    check(dropped(f"{args.http}/auth/login", "evil.example"), "port 80: a forged Host is dropped (444)")
+    check(dropped(f"{args.base}/auth/reset", "evil.example"), "port 443: a forged Host is dropped (444)")
+    check(dropped(f"{args.base}/", "127.0.0.1"), "port 443: the bare address as Host is dropped")
+    check(handshake_refused(args, "evil.example"), "TLS for another name (SNI evil.example) is refused")
+    check(handshake_refused(args, None), "TLS without a name (by IP) is refused")
+    check(not handshake_refused(args, domain), f"TLS for {domain} is accepted")
+
+
+def check_reset_mail_links(args, username: str) -> None:
+    """Ask a reset link with a forged X-Forwarded-Host; the mailed link starts with SITE_URL."""
+    if not args.logs_cmd:
+        print("  --  no --logs-cmd: reset mail link not checked", flush=True)
+        return
+    visitor = Visitor(args.base)
+    email = f"{username}@verify.example"
+    data = {"csrf_token": visitor.csrf("/auth/reset"), "email": email}
+    response = visitor.post("/auth/reset", "/auth/reset", data=data, headers={"X-Forwarded-Host": "evil.example"})
+    check(response.status_code == 302, "reset asked with X-Forwarded-Host: evil.example", response.status_code)
+    links: list[str] = []
+    deadline = time.monotonic() + TIMEOUT
+    while not links and time.monotonic() < deadline:
+        logs = subprocess.run(args.logs_cmd, shell=True, capture_output=True, text=True, timeout=60, check=False)  # noqa: S602
+        after = logs.stdout.rsplit(f"mail to {email}", 1)
+        links = re.findall(r"(https?://\S+/auth/reset/\S+)", after[1]) if len(after) == 2 else []
+        time.sleep(0.5)
+    check(bool(links), "the reset mail was sent (read from the web log: MAIL_TO_LOG)")
+    check(links[0].startswith(args.base + "/auth/reset/"), f"the reset link starts with SITE_URL ({args.base})", links)
 
 
 def first_option(html: str, name: str) -> str:
@@ -460,8 +529,8 @@ PHASES = {"site": phase_site, "persisted": phase_persisted, "absent": phase_abse
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("phase", choices=PHASES)
-    parser.add_argument("--base", required=True, help="https://127.0.0.1:<port>")
-    parser.add_argument("--http", required=True, help="http://127.0.0.1:<port>")
+    parser.add_argument("--base", required=True, help="https://localhost:<port> (SITE_URL; DOMAIN=localhost)")
+    parser.add_argument("--http", required=True, help="http://localhost:<port>")
     parser.add_argument("--state", required=True, type=Path)
     parser.add_argument("--cafile", help="nginx's self-signed certificate, trusted for TLS")
     parser.add_argument("--max-body", type=int, default=16 * 1024 * 1024)
@@ -469,13 +538,14 @@ def main() -> int:
     parser.add_argument("--chat-events", action="store_true", help="send_message exists: exchange a message")
     parser.add_argument("--chat-unread", action="store_true", help="the server sends unread_count on connect")
     parser.add_argument("--metrics-cmd", help="a shell command printing /metrics from inside the network")
+    parser.add_argument("--logs-cmd", help="a shell command printing the web container's log (mails, MAIL_TO_LOG)")
     parser.add_argument("--messages-metric", action="store_true", help="chat counts MESSAGES_SENT")
     parser.add_argument("--listings", action="store_true", help="listing photos exist")
     parser.add_argument("--chat-images", action="store_true", help="the chat picture route exists")
     args = parser.parse_args()
     for url in (args.base, args.http):
-        if not url.startswith(("https://127.0.0.1:", "http://127.0.0.1:")):
-            parser.error("only 127.0.0.1 is allowed")
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
+            parser.error("only 127.0.0.1 (localhost) is allowed")
     global CAFILE
     CAFILE = args.cafile or True
     state = json.loads(args.state.read_text()) if args.state.exists() else {}

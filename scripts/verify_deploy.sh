@@ -7,8 +7,10 @@
 #   2. hadolint on the Dockerfile, shellcheck on every shell script, `docker compose config -q`
 #   3. `docker compose up -d --build --wait` under its own project name, nginx on
 #      127.0.0.1 and high ports (VERIFY_HTTP_PORT, VERIFY_HTTPS_PORT)
-#   4. scripts/verify_deploy.py through https://127.0.0.1:<port>: pages, redirect, headers,
-#      accounts, uploads, private chat pictures, Socket.IO over WebSocket, /metrics refused
+#   4. scripts/verify_deploy.py through https://localhost:<port> (DOMAIN=localhost; nginx drops
+#      every other Host): pages, redirect, headers, forged Host headers dropped, reset mails
+#      linking to SITE_URL, accounts, uploads, private chat pictures, Socket.IO over
+#      WebSocket, /metrics refused
 #   5. `docker compose restart web`: nothing lost
 #   6. `make backup`, drop every volume, `make restore`: everything back
 #   7. failed sign-ins answered with 429
@@ -76,7 +78,7 @@ POSTGRES_PASSWORD=$("$PY" -c 'import secrets; print(secrets.token_hex(16))')
 POSTGRES_USER=garage
 POSTGRES_DB=garage
 DOMAIN=localhost
-SITE_URL=https://127.0.0.1:$HTTPS_PORT
+SITE_URL=https://localhost:$HTTPS_PORT
 NGINX_BIND=127.0.0.1
 NGINX_HTTP_PORT=$HTTP_PORT
 NGINX_HTTPS_PORT=$HTTPS_PORT
@@ -139,13 +141,13 @@ checker() {
   grep -q 'protected-uploads' app/chat/routes.py 2>/dev/null && flags+=(--chat-images)
   grep -q '/photos"' app/listings/routes.py 2>/dev/null && flags+=(--listings)
   grep -rq 'MESSAGES_SENT' app/chat/ 2>/dev/null && flags+=(--messages-metric)
-  timeout 300 "$PY" scripts/verify_deploy.py "$1" --base "https://127.0.0.1:$HTTPS_PORT" \
-    --http "http://127.0.0.1:$HTTP_PORT" --cafile "$WORK/nginx-ca.pem" --state "$WORK/state.json" \
-    --metrics-cmd "$METRICS_CMD" "${flags[@]}"
+  timeout 300 "$PY" scripts/verify_deploy.py "$1" --base "https://localhost:$HTTPS_PORT" \
+    --http "http://localhost:$HTTP_PORT" --cafile "$WORK/nginx-ca.pem" --state "$WORK/state.json" \
+    --metrics-cmd "$METRICS_CMD" --logs-cmd "$COMPOSE_CMD logs --no-color web" "${flags[@]}"
 }
 
 PHASE="checks through nginx"
-log "the site through https://127.0.0.1:$HTTPS_PORT"
+log "the site through https://localhost:$HTTPS_PORT"
 checker site
 
 PHASE="restart web"

@@ -155,8 +155,8 @@ def server_env(**extra) -> dict[str, str]:
         TEST_DATABASE_URL=os.environ["TEST_DATABASE_URL"],
         UPLOAD_FOLDER=os.environ["UPLOAD_FOLDER"],
         LOG_LEVEL="WARNING",
-        **extra,
     )
+    env.update(extra)  # a test may override any of the above (FLASK_CONFIG=production ...)
     return env
 
 

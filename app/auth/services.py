@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -11,7 +11,7 @@ from app.auth.validators import username_key
 from app.extensions import db
 from app.models import User
 from app.models.user import utcnow
-from app.notifications.email import send_email
+from app.notifications.email import send_email, site_url_for
 
 RESET_SALT = "password-reset"
 CONFIRM_SALT = "email-confirm"
@@ -56,7 +56,7 @@ def register(username: str, email: str, password: str) -> User | None:
             _(
                 "Somebody tried to create a Garage account with this email address, which already "
                 "has one. If it was you, sign in or reset your password: %(url)s",
-                url=url_for("auth.reset_request", _external=True),
+                url=site_url_for("auth.reset_request"),
             ),
         )
         return None
@@ -74,7 +74,7 @@ def send_confirmation(user: User) -> None:
     send_email(
         user.email,
         _("Confirm your email address"),
-        _("Welcome to Garage! Confirm your address: %(url)s", url=url_for("auth.confirm", token=token, _external=True)),
+        _("Welcome to Garage! Confirm your address: %(url)s", url=site_url_for("auth.confirm", token=token)),
     )
 
 
@@ -101,7 +101,7 @@ def send_password_reset(email: str) -> None:
     user = db.session.scalar(select(User).where(User.email == email.lower()))
     if user is None:
         return
-    url = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    url = site_url_for("auth.reset_password", token=reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_email(
         user.email,

@@ -20,7 +20,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "font-src 'self'",
         "connect-src 'self' ws: wss:",
         "object-src 'none'",
-        "base-uri 'self'",
+        "base-uri 'none'",  # no <base> tag can re-point relative links and form actions
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]

@@ -9,12 +9,29 @@ import logging
 import smtplib
 import threading
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
 log = logging.getLogger("garage.mail")
 # Tests read what would have been sent from here.
 outbox: list[EmailMessage] = []
+
+
+def site_url_for(endpoint: str, **values) -> str:
+    """An absolute link for a mail: the configured SITE_URL plus the route's path.
+
+    Never built from the request (its Host or X-Forwarded-Host), so a forged header cannot
+    put another site's address into a reset or confirmation mail. Works outside a request.
+    """
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def site_url(path: str) -> str:
+    """SITE_URL + a site-relative path such as a notification's `url`."""
+    return current_app.config["SITE_URL"].rstrip("/") + "/" + path.lstrip("/")
 
 
 def build_message(app: Flask, to: str, subject: str, body: str) -> EmailMessage:
@@ -56,12 +73,11 @@ def send_notification_email(to: str, kind: str, payload: dict) -> None:
 
     from app.notifications.services import describe
 
-    app = current_app._get_current_object()
     info = describe(kind, payload)
     lines = [info["title"] or ""]
     if info["text"]:
         lines += ["", info["text"]]
     if info["url"]:
-        lines += ["", app.config["SITE_URL"] + info["url"]]
+        lines += ["", site_url(info["url"])]
     lines += ["", _("You get these emails because you asked for them in your notification settings.")]
     send_email(to, _("Garage: %(title)s", title=info["title"]), "\n".join(lines))

@@ -44,7 +44,8 @@ def test_change_password_needs_the_current_one(client, auth, user):
 
 
 def reset_link() -> str:
-    return re.search(r"http://localhost(/auth/reset/\S+)", outbox[-1].get_content()).group(1)
+    """The path of the reset link in the last mail (the link itself starts with SITE_URL)."""
+    return re.search(r"http://localhost:5000(/auth/reset/\S+)", outbox[-1].get_content()).group(1)
 
 
 def ask_reset(client, email):

@@ -35,7 +35,7 @@ def test_register_creates_account_and_mails_confirmation(client, db):
 def test_confirmation_link_confirms_email(client, db):
     outbox.clear()
     register(client)
-    link = outbox[-1].get_content().split("http://localhost")[1].split()[0]
+    link = outbox[-1].get_content().split("http://localhost:5000")[1].split()[0]
     assert client.get(link).status_code == 302
     assert db.session.scalar(select(User)).email_confirmed_at is not None
     assert client.get("/auth/confirm/forged-token").status_code == 404

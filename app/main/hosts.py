@@ -1,0 +1,34 @@
+"""Refusing requests for a Host the site does not serve.
+
+Flask's TRUSTED_HOSTS (set from the same list) only checks requests that reach Flask's
+routing, and its 400 is raised before URLs can be built; this WSGI guard answers first,
+for pages and Socket.IO alike, with a plain 400. An unknown Host is never a visitor's
+browser: it is a forged header or a misconfigured proxy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from werkzeug.sansio.utils import host_is_trusted
+from werkzeug.wrappers import Response
+
+# Health checks and the Prometheus scrape call the container by its own address or
+# service name; they answer no links and set no cookies.
+UNCHECKED_PATHS = frozenset({"/healthz", "/metrics"})
+
+
+class TrustedHostGuard:
+    """WSGI middleware: 400 for a Host header outside `trusted` (port ignored)."""
+
+    def __init__(self, wsgi_app: Callable, trusted: Iterable[str] | None):
+        self.wsgi_app = wsgi_app
+        self.trusted = list(trusted or [])
+
+    def __call__(self, environ: dict, start_response: Callable):
+        if self.trusted and environ.get("PATH_INFO") not in UNCHECKED_PATHS:
+            host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+            if not host_is_trusted(host, self.trusted):
+                response = Response("Unknown host.\n", status=400, mimetype="text/plain")
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
