@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.auth import services as accounts
-from app.auth.forms import PASSWORD_MIN
+from app.auth.passwords import password_problem
 from app.auth.validators import normalize_username, username_problem
 from app.extensions import db
 from app.models import DealerProfile, User
@@ -91,8 +91,8 @@ def createadmin_command(username: str, email: str, password: str | None):
     if accounts.email_taken(email):
         raise click.BadParameter("this email already has an account", param_hint="email")
     password = password or getpass.getpass("Password: ")
-    if len(password) < PASSWORD_MIN:
-        raise click.BadParameter(f"at least {PASSWORD_MIN} characters", param_hint="password")
+    if problem := password_problem(password, username, email):
+        raise click.BadParameter(problem, param_hint="password")
     user = accounts.create_user(username, email, password, role="admin")
     user.email_confirmed_at = utcnow()
     db.session.commit()

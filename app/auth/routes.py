@@ -168,7 +168,7 @@ def reset_password(token: str):
     if user is None:
         flash(_("This reset link is invalid, used or expired. Ask for a new one."), "danger")
         return redirect(url_for("auth.reset_request"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(user)
     if form.validate_on_submit():
         services.change_password(user, form.password.data)
         db.session.commit()
