@@ -97,3 +97,9 @@ def test_a_weak_password_is_refused_on_change(client, auth, user):
 
 def test_the_form_says_the_rule_before_anyone_types(client, db):
     assert "8 to 128 characters, hard to guess" in page_text(client.get("/auth/register"))
+
+
+def test_the_reason_is_given_in_russian(client, db):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    text = page_text(register(client, "qwertyuiop"))
+    assert "Этот пароль слишком легко подобрать: это один из самых распространённых паролей." in text
