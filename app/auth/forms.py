@@ -34,6 +34,7 @@ class RegisterForm(FlaskForm):
         _l("Username"),
         validators=[DataRequired()],
         filters=[normalize_username],
+        render_kw={"autofocus": True},
         description=_l("3–30 letters, digits, _ . or -. Shown on your profile."),
     )
     email = EmailField(
@@ -58,7 +59,9 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    login = StringField(_l("Username or email"), validators=[DataRequired()], filters=[strip])
+    login = StringField(
+        _l("Username or email"), validators=[DataRequired()], filters=[strip], render_kw={"autofocus": True}
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Sign in"))

@@ -43,7 +43,9 @@ def login_limit() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def register():
-    """Create an account. The answer is the same whether or not the email is known."""
+    """Create an account and sign the new member in; a banner on every page asks them to
+    confirm the address. An email that already has an account gets a mail instead, and the
+    visitor is told a message was sent, as in the first case, and sent to the sign-in page."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegisterForm()
@@ -51,17 +53,15 @@ def register():
         if services.username_taken(form.username.data):
             form.username.errors.append(_("This username is taken."))
         else:
-            services.register(form.username.data, form.email.data, form.password.data)
+            user = services.register(form.username.data, form.email.data, form.password.data)
             db.session.commit()
-            flash(
-                _(
-                    "Thanks! We have sent a message to %(email)s. You can sign in now; "
-                    "follow the link in the message to confirm your address.",
-                    email=form.email.data,
-                ),
-                "success",
-            )
-            return redirect(url_for("auth.login"))
+            if user is None:
+                flash(_("We have sent a message to %(email)s.", email=form.email.data), "info")
+                return redirect(url_for("auth.login"))
+            session.clear()
+            login_user(user)
+            flash(_("Welcome to Garage, %(name)s!", name=user.name), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/register.html", form=form)
 
 
@@ -193,7 +193,8 @@ def confirm(token: str):
 @login_required
 @limiter.limit("5 per hour")
 def resend_confirmation():
-    """Send the confirmation mail again."""
-    services.send_confirmation(current_user)
-    flash(_("We have sent the confirmation link again."), "info")
-    return redirect(url_for("profile.settings"))
+    """Send the confirmation mail again (5 an hour) and go back to the page it was asked from."""
+    if current_user.email_confirmed_at is None:
+        services.send_confirmation(current_user)
+        flash(_("We have sent the confirmation link again to %(email)s.", email=current_user.email), "info")
+    return redirect(safe_next(request.form.get("next")) or url_for("profile.settings"))

@@ -52,7 +52,8 @@ def index():
 def conversation(username: str):
     """The conversation with `username`: the latest messages and the composer. `?listing=<id>`
     attaches that listing as a card to the first message sent from the page. Writing to
-    oneself redirects to the list; an unknown name is a 404."""
+    oneself redirects to the list; an unknown name is a 404; a banned member's page says
+    why there is no composer."""
     other = other_user_or_404(username)
     if other.id == current_user.id:
         return redirect(url_for("chat.index"))
@@ -76,6 +77,7 @@ def conversation(username: str):
         card=card,
         i_blocked=blocker == current_user.id,
         blocked_me=blocker == other.id,
+        suspended=services.suspended_message(other.name) if other.is_banned else None,
     )
 
 
@@ -115,6 +117,8 @@ def upload_image(username: str):
             raise ChatError(_("You cannot write to yourself."))
         if services.block_between(sender.id, other.id) is not None:
             raise ChatError(_("%(name)s does not accept messages from you.", name=other.name))
+        if other.is_banned:
+            raise ChatError(services.suspended_message(other.name))
         name = media.save_image(upload.stream, "chat")
         sent = services.send_message(
             sender, other.username, request.form.get("body"), request.form.get("client_id"), image=name

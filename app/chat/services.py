@@ -187,7 +187,7 @@ class Sent:
 SEND_LOOKUP = text(
     """
     SELECT me.session_version AS version, me.banned_until AS banned_until,
-           r.id AS rid, r.username AS rname, r.display_name AS rdisplay,
+           r.id AS rid, r.username AS rname, r.display_name AS rdisplay, r.banned_until AS rbanned_until,
            EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = :me AND b.blocked_id = r.id) AS i_blocked,
            EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = r.id AND b.blocked_id = :me) AS blocked_me,
            (SELECT c.id FROM conversations c
@@ -202,6 +202,7 @@ SEND_LOOKUP = text(
     column("rid", Integer),
     column("rname", String),
     column("rdisplay", String),
+    column("rbanned_until", DateTime),
     column("i_blocked", Boolean),
     column("blocked_me", Boolean),
     column("conversation_id", Integer),
@@ -270,7 +271,7 @@ def send_message(
     (default: the session's) before emitting.
 
     Refuses (ChatError) an unknown recipient, oneself, an empty or too long body, a missing
-    client id, a blocked pair and a sender over the rate limit (`rate_limit=False`: seeding
+    client id, a blocked pair, a banned recipient and a sender over the rate limit (`rate_limit=False`: seeding
     and test data); raises SignedOut when `session_version` (a socket's) is no longer the
     user's or the user is banned. A resend with a `client_id` the sender already used
     returns the stored message (created=False) instead of a second one.
@@ -296,6 +297,8 @@ def send_message(
         raise ChatError(_("You have blocked %(name)s. Unblock them to write.", name=recipient.name))
     if found.blocked_me:
         raise ChatError(_("%(name)s does not accept messages from you.", name=recipient.name))
+    if found.rbanned_until is not None and found.rbanned_until > utcnow():
+        raise ChatError(suspended_message(recipient.name))
     if rate_limit and rate_limited(sender.id):
         raise ChatError(_("You are sending messages too fast. Wait a few seconds."))
     if not isinstance(listing_id, int) or isinstance(listing_id, bool) or not 0 < listing_id <= MAX_ID:
@@ -335,6 +338,11 @@ def send_message(
         "removed": False,
     }
     return Sent(message, True, recipient)
+
+
+def suspended_message(name: str) -> str:
+    """Why nobody can write to a banned member (the chat page and the send path say the same)."""
+    return _("%(name)s cannot receive messages: the account is suspended.", name=name)
 
 
 def create_conversation(connection: Connection, a: int, b: int, now: datetime) -> int:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.listings.display import listing_url
 from app.models import Favorite, Listing, User
+from app.models.listing import PUBLIC_STATUSES
+from app.models.user import utcnow
 from app.notifications.services import notify
 
 
@@ -36,16 +38,27 @@ def toggle_favourite(user: User, listing: Listing) -> bool:
     return delta > 0
 
 
-def user_favourites(user: User) -> list[Listing]:
-    """A member's saved listings still on the site, newest saved first."""
+def user_favourites(user: User) -> tuple[list[Listing], list[Listing]]:
+    """A member's saved listings still on the site, newest saved first, as (shown as usual,
+    no longer available): a banned seller's cars go to the second list."""
     query = (
         select(Listing)
         .join(Favorite, Favorite.listing_id == Listing.id)
-        .where(Favorite.user_id == user.id, Listing.status != "removed", Listing.status != "archived")
+        .where(Favorite.user_id == user.id, Listing.status.in_(PUBLIC_STATUSES))
         .order_by(Favorite.created_at.desc())
         .options(selectinload(Listing.city))
     )
-    return list(db.session.scalars(query))
+    listings = list(db.session.scalars(query))
+    banned = banned_sellers({listing.seller_id for listing in listings})
+    return [x for x in listings if x.seller_id not in banned], [x for x in listings if x.seller_id in banned]
+
+
+def banned_sellers(seller_ids: set[int]) -> set[int]:
+    """Which of these users are banned now."""
+    if not seller_ids:
+        return set()
+    query = select(User.id).where(User.id.in_(seller_ids), User.banned_until > utcnow())
+    return set(db.session.scalars(query))
 
 
 def tell_favouriters(listing: Listing, kind: str, text: str) -> None:

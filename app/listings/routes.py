@@ -229,6 +229,7 @@ def show(listing_id: int):
         ratings=seller_ratings({item.seller_id for item in similar + others}),
         choices=CHOICES,
         chat_url=chat_url(listing),
+        seller_unavailable=listing.seller.is_banned,
         report_url=report_url(listing),
         status_form=DeleteForm(),
         status_label=status_label,
@@ -330,8 +331,13 @@ def toggle_favorite(listing_id: int):
 
 def favorites():
     """The signed-in user's saved listings (at /favorites)."""
-    listings = user_favourites(current_user)
-    return render_template("listings/favorites.html", listings=listings, **card_context(listings, current_user))
+    listings, unavailable = user_favourites(current_user)
+    return render_template(
+        "listings/favorites.html",
+        listings=listings,
+        unavailable=unavailable,
+        **card_context(listings + unavailable, current_user),
+    )
 
 
 @bp.record_once

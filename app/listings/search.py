@@ -16,8 +16,9 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.listings.favorites import favourite_ids
 from app.listings.filters import SORTS, Filters, filter_conditions, make_cursor
-from app.models import Listing, Review
+from app.models import Listing, Review, User
 from app.models.listing import SEARCHABLE_STATUSES
+from app.models.user import utcnow
 
 PER_PAGE = 20
 COUNT_CAP = 1000
@@ -32,11 +33,23 @@ class SearchPage:
     total_capped: bool
 
 
+def seller_not_banned():
+    """Listings whose seller is not banned now. The banned set is small (an index on
+    users.banned_until), so PostgreSQL reads it once as a hashed subplan and the search keeps
+    its index path; a ban that runs out brings the cars back by itself."""
+    return Listing.seller_id.not_in(select(User.id).where(User.banned_until > utcnow()))
+
+
+def on_sale_conditions() -> list:
+    """What every public list of cars shows: searchable statuses of sellers not banned."""
+    return [Listing.status.in_(SEARCHABLE_STATUSES), seller_not_banned()]
+
+
 def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PER_PAGE) -> SearchPage:
     """One keyset page of searchable listings matching `filters`. The total is exact when it
     fits one page, else PostgreSQL's estimate (SQLite: a count capped at COUNT_CAP)."""
     dialect = db.engine.dialect.name
-    conditions = [Listing.status.in_(SEARCHABLE_STATUSES), *filter_conditions(filters, dialect)]
+    conditions = [*on_sale_conditions(), *filter_conditions(filters, dialect)]
     if seller_id is not None:
         conditions.append(Listing.seller_id == seller_id)
     column, descending = SORTS[filters.sort]
@@ -83,7 +96,7 @@ def similar_listings(listing: Listing, limit: int = 6) -> list[Listing]:
             select(Listing)
             .where(
                 condition,
-                Listing.status.in_(SEARCHABLE_STATUSES),
+                *on_sale_conditions(),
                 Listing.id.not_in([listing.id, *(item.id for item in found)]),
             )
             .order_by(func.abs(Listing.price_kzt - listing.price_kzt), Listing.id.desc())
@@ -98,7 +111,7 @@ def similar_listings(listing: Listing, limit: int = 6) -> list[Listing]:
 
 def seller_listings(seller_id: int, exclude: int | None = None, limit: int = 4) -> list[Listing]:
     """A seller's newest searchable listings (not `exclude`)."""
-    query = select(Listing).where(Listing.seller_id == seller_id, Listing.status.in_(SEARCHABLE_STATUSES))
+    query = select(Listing).where(Listing.seller_id == seller_id, *on_sale_conditions())
     if exclude is not None:
         query = query.where(Listing.id != exclude)
     query = query.order_by(Listing.bumped_at.desc(), Listing.id.desc()).limit(limit)

@@ -8,6 +8,7 @@ from app.models.listing import (  # noqa: F401
     Listing,
     ListingPhoto,
     ListingView,
+    PhoneReveal,
     PriceChange,
     Review,
     SavedSearch,

@@ -31,7 +31,8 @@ from app.extensions import db
 from app.models.catalog import Brand, CarModel, City, Generation
 from app.models.user import User, utcnow
 
-STATUSES = ("active", "reserved", "sold", "archived", "removed")
+# A draft is the seller's alone until it has a photo and they publish it.
+STATUSES = ("draft", "active", "reserved", "sold", "archived", "removed")
 PUBLIC_STATUSES = ("active", "reserved", "sold")
 # What search shows: cars one can still buy (a reserved car may fall through).
 SEARCHABLE_STATUSES = ("active", "reserved")
@@ -90,6 +91,8 @@ class Listing(db.Model):
     cover: Mapped[str | None] = mapped_column(String(64))
     photo_count: Mapped[int] = mapped_column(SmallInteger, default=0)
     views: Mapped[int] = mapped_column(Integer, default=0)
+    # Members who pressed "Call" and were shown the phone (each counted once).
+    phone_reveals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     favorites_count: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -192,6 +195,17 @@ class Review(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     seller: Mapped[User] = relationship(foreign_keys=[seller_id])
     listing: Mapped[Listing | None] = relationship()
+
+
+class PhoneReveal(db.Model):
+    """A member was shown the seller's phone on this listing: one row per member and
+    listing, so the seller's counter counts people, not taps."""
+
+    __tablename__ = "phone_reveals"
+
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ListingView(db.Model):

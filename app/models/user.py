@@ -41,7 +41,8 @@ class User(UserMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(32), default="")
     phone_visible: Mapped[bool] = mapped_column(default=False)
     role: Mapped[str] = mapped_column(String(16), default=Role.USER.value)
-    banned_until: Mapped[datetime | None]
+    # Indexed: public lists of cars leave out the listings of users banned right now.
+    banned_until: Mapped[datetime | None] = mapped_column(index=True)
     ban_reason: Mapped[str] = mapped_column(String(500), default="")
     email_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

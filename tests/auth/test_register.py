@@ -1,5 +1,7 @@
 """Registration: the rules a person meets on the form."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -22,14 +24,47 @@ def register(client, username="newdriver", email="new@example.com", password="lo
     )
 
 
-def test_register_creates_account_and_mails_confirmation(client, db):
+def test_register_signs_the_new_member_in_and_mails_confirmation(client, db):
     outbox.clear()
     response = register(client, email="  New@Example.COM ")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     user = db.session.scalar(select(User).where(User.username == "newdriver"))
     assert user.email == "new@example.com"
     assert user.check_password("long-enough-1")
     assert outbox[-1]["To"] == "new@example.com" and "/auth/confirm/" in outbox[-1].get_content()
+    home = client.get("/").get_data(as_text=True)
+    assert "Welcome to Garage, newdriver!" in home
+    assert 'data-username="newdriver"' in home  # signed in
+    assert "We sent a confirmation mail to new@example.com" in home and "check the spam folder" in home
+
+
+def test_the_banner_stays_until_confirmed_and_resends_a_few_times_an_hour(client, db):
+    register(client)
+    for page in ("/listings/", "/forum/", "/settings"):
+        assert 'id="confirm-banner"' in client.get(page).get_data(as_text=True), page
+    outbox.clear()
+    token = csrf_token(client, "/listings/")
+    answers = [client.post("/auth/confirm", data={"csrf_token": token, "next": "/listings/?brand=1"}) for _ in range(6)]
+    assert [a.status_code for a in answers] == [302] * 5 + [429]
+    assert answers[0].headers["Location"] == "/listings/?brand=1"
+    assert len(outbox) == 5 and all("/auth/confirm/" in m.get_content() for m in outbox)
+    link = outbox[-1].get_content().split("http://localhost:5000")[1].split()[0]
+    client.get(link)
+    assert 'id="confirm-banner"' not in client.get("/listings/").get_data(as_text=True)
+
+
+def test_resend_goes_back_only_to_a_page_of_this_site(client, db):
+    register(client)
+    token = csrf_token(client, "/")
+    answer = client.post("/auth/confirm", data={"csrf_token": token, "next": "//evil.example/x"})
+    assert answer.headers["Location"] == "/settings"
+
+
+def test_sign_in_and_register_fields_are_focused(client, db):
+    login = client.get("/auth/login").get_data(as_text=True)
+    sign_up = client.get("/auth/register").get_data(as_text=True)
+    assert re.search(r'<input[^>]*autofocus[^>]*name="login"', login)
+    assert re.search(r'<input[^>]*autofocus[^>]*name="username"', sign_up)
 
 
 def test_confirmation_link_confirms_email(client, db):
@@ -94,16 +129,15 @@ def test_invalid_email_and_weak_password(client, db, field, value, message):
     assert db.session.query(User).count() == 0
 
 
-def test_taken_email_gets_the_same_answer_and_no_second_account(client, db):
+def test_taken_email_makes_no_second_account_and_tells_its_owner(app, client, db):
     make_user("first", email="taken@example.com")
     outbox.clear()
-    fresh = register(client, username="second", email="fresh@example.com")
     taken = register(client, username="third", email="taken@example.com")
-    assert fresh.status_code == taken.status_code == 302
-    assert fresh.headers["Location"] == taken.headers["Location"]
-    flashes = [client.get("/auth/login").get_data(as_text=True)]
-    assert "We have sent a message to" in flashes[0]
-    assert db.session.query(User).count() == 2
+    assert taken.status_code == 302 and taken.headers["Location"].endswith("/auth/login")
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "We have sent a message to taken@example.com" in page
+    assert "data-username" not in page  # nobody is signed in as the address's owner
+    assert db.session.query(User).count() == 1
     assert "already has one" in outbox[-1].get_content()
 
 

@@ -15,8 +15,16 @@ def test_register_login_and_edit_profile(new_page):
     page.get_by_label("Password", exact=True).fill("long-enough-1")
     page.get_by_label("Repeat password").fill("long-enough-1")
     page.get_by_role("button", name="Create account").click()
-    expect(page.locator("body")).to_contain_text("We have sent a message to rider@example.com")
+    # Signed in at once, with the confirmation banner on every page until confirmed.
+    expect(page.locator("body")).to_contain_text("Welcome to Garage, steppe_rider!")
+    expect(page.locator("#confirm-banner")).to_contain_text("We sent a confirmation mail to rider@example.com")
+    page.locator("#confirm-banner").get_by_role("button", name="Send it again").click()
+    expect(page.locator("body")).to_contain_text("We have sent the confirmation link again to rider@example.com")
 
+    page.locator("#main-nav .dropdown-toggle").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/auth/login")
+    expect(page.get_by_label("Username or email")).to_be_focused()
     page.get_by_label("Username or email").fill("Steppe_Rider")
     page.get_by_label("Password").fill("long-enough-1")
     page.get_by_label("Remember me").check()
