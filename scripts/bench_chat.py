@@ -97,7 +97,12 @@ def prepare_database(url: str, users: int) -> list[tuple[int, str, str]]:
         ]
         now = utcnow()
         conversations = [
-            {"user_low_id": people[i][0], "user_high_id": people[i + 1][0], "last_message_at": now}
+            {
+                "user_low_id": people[i][0],
+                "user_high_id": people[i + 1][0],
+                "last_message_at": now,
+                "last_seq": HISTORY_PER_PAIR,
+            }
             for i in range(0, users - 1, 2)
         ]
         ids = db.session.scalars(insert(Conversation).returning(Conversation.id), conversations).all()
@@ -108,6 +113,7 @@ def prepare_database(url: str, users: int) -> list[tuple[int, str, str]]:
                 history.append(
                     {
                         "conversation_id": conversation_id,
+                        "seq": n + 1,
                         "sender_id": sender,
                         "body": f"history {n}",
                         "client_id": f"history-{conversation_id}-{n}",
@@ -207,7 +213,8 @@ class Client:
         self.errors: Counter[str] = Counter()
         self.disconnects = 0
         self.finished = False
-        self.mark: int | None = None  # last id seen when the server dropped us
+        self.seqs: set[int] = set()  # seqs held in the pair's conversation (own acks and the peer's)
+        self.mark: int | None = None  # every seq up to this one held when the server dropped us
         self.conversation_id: int | None = None
         self.synced = 0
         self.emitted = 0
@@ -219,6 +226,7 @@ class Client:
         now = time.time()
         self.conversation_id = message["conversation_id"]
         self.received[message["id"]] += 1
+        self.seqs.add(message["seq"])
         try:
             sent = float(message["body"].rsplit(" ", 1)[1])
         except (IndexError, ValueError):
@@ -230,7 +238,13 @@ class Client:
         if not self.finished:
             self.disconnects += 1
             if self.mark is None:  # taken at the drop, as chat.js does
-                self.mark = max(self.received, default=0)
+                self.mark = self.held_upto()
+
+    def held_upto(self) -> int:
+        upto = HISTORY_PER_PAIR
+        while upto + 1 in self.seqs:
+            upto += 1
+        return upto
 
     async def recover(self) -> None:
         """What a page does after a drop: a new socket, join, sync from the mark."""
@@ -242,7 +256,7 @@ class Client:
         after = self.mark or 0
         while joined.get("conversation_id"):
             ack = await self.sio.call(
-                "sync", {"conversation_id": joined["conversation_id"], "after_id": after}, timeout=60
+                "sync", {"conversation_id": joined["conversation_id"], "after_seq": after}, timeout=60
             )
             for message in ack.get("messages", []):
                 if message["sender"] == self.peer.username and message["id"] not in self.received:
@@ -250,7 +264,7 @@ class Client:
                     self.synced += 1
             if not ack.get("more") or not ack.get("messages"):
                 break
-            after = ack["messages"][-1]["id"]
+            after = ack["messages"][-1]["seq"]
         await self.sio.disconnect()
 
     async def connect(self) -> float:
@@ -285,6 +299,7 @@ class Client:
             self.ack_latencies.append((time.time() - sent) * 1000)
             if answer and answer.get("ok"):
                 self.acked.add(answer["message"]["id"])
+                self.seqs.add(answer["message"]["seq"])
             else:
                 self.errors[(answer or {}).get("error", "no answer")] += 1
 

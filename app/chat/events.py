@@ -6,7 +6,10 @@ Contract (docs: DESIGN.md, "Socket.IO contract"):
 - `join_chat {with}` / `leave_chat {with}`: the server joins or leaves `pair_<low>_<high>`
   for the signed-in user and the named person; a client never names a room.
 - `send_message {to, body, client_id, listing_id?}`: ack `{ok, message}` or `{ok: false, error}`.
-- `typing {to}`, `mark_read {conversation_id, up_to_id}`, `sync {conversation_id, after_id}`.
+- `typing {to}`, `mark_read {conversation_id, up_to_id}`, `sync {conversation_id, after_seq}`.
+- Every message carries `seq`: 1, 2, 3... per conversation, gapless and in commit order. A
+  page keeps the highest seq up to which it has every message; after a drop (mark taken at
+  the drop) or when a live message skips a number, it syncs after that mark.
 - Server to client: `new_message`, `typing`, `messages_read`, `unread_count` (`{count}`: the
   exact number, on connect and after mark_read; `{new: 1}`: one more arrived).
 
@@ -27,7 +30,6 @@ from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import disconnect, emit, join_room, leave_room
-from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat import services
@@ -35,9 +37,12 @@ from app.chat.presence import user_room, viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
 from app.extensions import db, socketio
 from app.models import MAX_ID
+from app.observability import MESSAGES_SENT
 
 IDENTITY = "garage.chat.identity"
 TYPING_EVERY = 1.0  # seconds between two typing events of one socket
+EMIT_ATTEMPTS = 3
+EMIT_RETRY_DELAY = 0.05  # seconds, times the attempt number
 
 
 @dataclass(frozen=True)
@@ -149,24 +154,14 @@ def on_leave_chat(identity: Identity, data: dict):
 @socketio.on("send_message")
 @authenticated_only(session_checked_by_handler=True)
 def on_send_message(identity: Identity, data: dict):
-    """Store a message from the signed-in user to `to`, commit, then emit it to the pair
-    room and the recipient's new unread count. Refuses unknown recipients, blocked pairs,
-    bad or too long bodies, missing client ids and senders over the rate limit (error ack);
-    a socket whose sign-in is gone is refused and closed. A resend with a known client_id
-    acks the stored message and emits nothing new."""
+    """Store a message from the signed-in user to `to`, commit, then deliver it (see
+    `deliver`). Refuses unknown recipients, blocked pairs, bad or too long bodies, missing
+    client ids and senders over the rate limit (error ack); a socket whose sign-in is gone
+    is refused and closed. Once committed the ack is ok with the stored message, whatever
+    happens afterwards. A resend with a known client_id acks the stored message and emits
+    it to the pair room again (the recipient's page drops what it already has, by id)."""
     try:
-        with db.engine.connect() as connection:
-            sent = services.send_message(
-                identity,
-                data.get("to"),
-                data.get("body"),
-                data.get("client_id"),
-                data.get("listing_id"),
-                connection=connection,
-                session_version=identity.version,
-            )
-            if sent.created:
-                publish_message(identity, sent, connection, skip_sid=request.sid)
+        sent = store(identity, data)
     except SignedOut as refused:
         disconnect()
         return error(str(refused))
@@ -175,20 +170,56 @@ def on_send_message(identity: Identity, data: dict):
     except SQLAlchemyError:  # overloaded (no pooled connection in time) or the database is down
         current_app.logger.exception("send_message failed")
         return error(_("The chat is busy. Your message was not sent; try again."))
+    deliver(identity, sent, skip_sid=request.sid)
     return {"ok": True, "message": sent.message}
 
 
-def publish_message(sender: Person, sent: Sent, connection: Connection | None = None, skip_sid: str | None = None):
-    """Commit the stored message (the session's, or `connection`), add a notification when
-    the recipient does not have the conversation open, then emit the message to the pair
-    room and "one more unread" to the recipient's user room."""
-    recipient, message = sent.recipient, sent.message
-    room = services.pair_room(sender.id, recipient.id)
-    if connection is not None:
-        connection.commit()
-    if not viewing_registry().is_viewing(recipient.id, room):
-        from app.notifications.services import notify
+def store(identity: Identity, data: dict) -> Sent:
+    """send_message and the commit, on the event's one session connection; rolled back on
+    any refusal or failure."""
+    try:
+        sent = services.send_message(
+            identity,
+            data.get("to"),
+            data.get("body"),
+            data.get("client_id"),
+            data.get("listing_id"),
+            session_version=identity.version,
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return sent
 
+
+def deliver(sender: Person, sent: Sent, skip_sid: str | None = None) -> None:
+    """After the commit: a notification when the recipient does not have the conversation
+    open, then the message to the pair room and "one more unread" to the recipient's user
+    room (a resend: the message only, nothing counted twice). Nothing here may turn a stored
+    message into an error for the sender: a failure is logged, and the recipient's page
+    gets the message by sync (it notices the gap in seq, or syncs on reconnect)."""
+    room = services.pair_room(sender.id, sent.recipient.id)
+    if sent.created:
+        MESSAGES_SENT.inc()
+        notify_if_away(sender, sent, room)
+    emit_with_retry("new_message", sent.message, to=room, skip_sid=skip_sid)
+    if sent.created:
+        # One more unread message: the badge adds it. Exact counts go out on connect and
+        # after mark_read; a count read here could miss a concurrent sender's message.
+        emit_with_retry("unread_count", {"new": 1}, to=user_room(sent.recipient.id))
+
+
+def notify_if_away(sender: Person, sent: Sent, room: str) -> None:
+    """Store a notification for a recipient without the conversation open, in its own
+    transaction on the session (the message's connection went back to the pool at its
+    commit: never two at once)."""
+    from app.notifications.services import notify  # the notifications package imports chat
+
+    recipient, message = sent.recipient, sent.message
+    try:
+        if viewing_registry().is_viewing(recipient.id, room):
+            return
         notify(
             recipient.id,
             "message",
@@ -200,12 +231,21 @@ def publish_message(sender: Person, sent: Sent, connection: Connection | None = 
             },
         )
         db.session.commit()
-    elif connection is None:
-        db.session.commit()
-    socketio.emit("new_message", message, to=room, skip_sid=skip_sid)
-    # One more unread message: the badge adds it. Exact counts go out on connect and after
-    # mark_read; a count read here could miss a concurrent sender's uncommitted message.
-    socketio.emit("unread_count", {"new": 1}, to=user_room(recipient.id))
+    except Exception:  # the message is stored: a notification problem must not undo that
+        db.session.rollback()
+        current_app.logger.exception("notification for message %s failed", message["id"])
+
+
+def emit_with_retry(event: str, data: dict, **where) -> bool:
+    """socketio.emit, tried EMIT_ATTEMPTS times; False (logged) when it never went out."""
+    for attempt in range(1, EMIT_ATTEMPTS + 1):
+        try:
+            socketio.emit(event, data, **where)
+            return True
+        except Exception:  # the queue or a socket failed: retry, then leave it to sync
+            current_app.logger.warning("emit of %s failed (attempt %d)", event, attempt, exc_info=True)
+            socketio.sleep(EMIT_RETRY_DELAY * attempt)
+    return False
 
 
 @socketio.on("typing")
@@ -261,13 +301,14 @@ def on_mark_read(identity: Identity, data: dict):
 @socketio.on("sync")
 @authenticated_only
 def on_sync(identity: Identity, data: dict):
-    """Messages of one's own conversation after `after_id` (what arrived while the socket was
-    down), oldest first; `more` is true when the client should ask again."""
+    """Messages of one's own conversation after `after_seq` (what arrived while the socket
+    was down, or filling a gap the page noticed in seq), in seq order; `more` is true when
+    the client should ask again from the last seq it got."""
     conversation = services.conversation_for(identity.id, data.get("conversation_id"))
-    after_id = int_field(data, "after_id")
-    if conversation is None or after_id is None:
+    after_seq = int_field(data, "after_seq")
+    if conversation is None or after_seq is None:
         return error(_("No such conversation."))
-    rows = services.messages_after(conversation, after_id)
+    rows = services.messages_after(conversation, after_seq)
     names = services.usernames(conversation)
     messages = [services.message_payload(row, names.get(row.sender_id)) for row in rows]
     return {"ok": True, "messages": messages, "more": len(rows) >= services.SYNC_LIMIT}

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from app import media
 from app.auth.validators import username_key
 from app.chat import bp, services
-from app.chat.events import publish_message
+from app.chat.events import deliver
 from app.chat.services import ChatError, Person
 from app.extensions import db
-from app.models import User
+from app.models import MAX_ID, User
 
 VARIANTS = {variant.name for variant in media.KINDS["chat"]}
 
@@ -84,14 +84,16 @@ def conversation(username: str):
 @bp.route("/<username>/messages")
 @login_required
 def older(username: str):
-    """JSON: messages before `?before=<id>` in one's own conversation with `username`."""
+    """JSON: messages before `?before=<seq>` in one's own conversation with `username`."""
     other = other_user_or_404(username)
     conversation_id = services.find_conversation_id(current_user.id, other.id)
     if conversation_id is None:
         return jsonify(messages=[], more=False)
     conversation = db.session.get(services.Conversation, conversation_id)
     before = request.args.get("before", type=int)
-    rows = services.history(conversation, before_id=before)
+    if before is not None and not 0 < before <= MAX_ID:
+        before = None
+    rows = services.history(conversation, before_seq=before)
     names = {current_user.id: current_user.username, other.id: other.username}
     return jsonify(
         messages=[services.message_payload(m, names[m.sender_id]) for m in rows],
@@ -123,13 +125,13 @@ def upload_image(username: str):
         sent = services.send_message(
             sender, other.username, request.form.get("body"), request.form.get("client_id"), image=name
         )
+        db.session.commit()
     except (ChatError, media.ImageRejected) as refused:
         db.session.rollback()
         return jsonify(ok=False, error=str(refused)), 400
-    if sent.created:
-        publish_message(sender, sent)
-    else:
+    if not sent.created:  # a resend: the stored message keeps its own picture
         media.delete_image("chat", name)
+    deliver(sender, sent)
     return jsonify(ok=True, message=sent.message)
 
 

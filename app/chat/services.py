@@ -1,9 +1,12 @@
 """Chat operations: plain functions; the caller (route or event handler) commits.
 
 The send path (`send_message`, `unread_count`) runs for every message: it works with ids
-and a few plain SQL statements on one connection (one lookup for the sender's session
-version, the recipient, blocks and the conversation; one INSERT; one UPDATE), not with ORM
-objects. docs/performance.md has the profile that led there.
+and a few plain SQL statements on the session's one connection (one look-up for the
+sender's session version, the recipient, blocks, the conversation and a resent client_id;
+one statement that numbers the message under the conversation's row lock and inserts it),
+not with ORM objects. Everything an event does goes through that one connection: nothing
+checks out a second one while the first is held (a burst would deadlock the pool).
+docs/performance.md has the profile that led there.
 """
 
 from __future__ import annotations
@@ -181,9 +184,9 @@ class Sent:
     recipient: Person
 
 
-# The send path in a few plain statements (see the module docstring). ON CONFLICT ... DO
-# NOTHING RETURNING works on PostgreSQL and SQLite >= 3.35 alike: a resend or a racing
-# first message returns no row instead of aborting the transaction.
+# The send path in a few plain statements (see the module docstring): one look-up (the
+# sender's session version, the recipient, blocks, the conversation and a message already
+# stored under this client_id), then the numbered INSERT.
 SEND_LOOKUP = text(
     """
     SELECT me.session_version AS version, me.banned_until AS banned_until,
@@ -192,7 +195,8 @@ SEND_LOOKUP = text(
            EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = r.id AND b.blocked_id = :me) AS blocked_me,
            (SELECT c.id FROM conversations c
              WHERE (c.user_low_id = :me AND c.user_high_id = r.id)
-                OR (c.user_low_id = r.id AND c.user_high_id = :me)) AS conversation_id
+                OR (c.user_low_id = r.id AND c.user_high_id = :me)) AS conversation_id,
+           (SELECT m.id FROM messages m WHERE m.sender_id = :me AND m.client_id = :client_id) AS stored_id
       FROM users me LEFT JOIN users r ON r.username_key = :key
      WHERE me.id = :me
     """
@@ -206,32 +210,41 @@ SEND_LOOKUP = text(
     column("i_blocked", Boolean),
     column("blocked_me", Boolean),
     column("conversation_id", Integer),
+    column("stored_id", Integer),
 )
+# The conversation's next seq: the UPDATE takes the conversation's row lock (what SELECT ...
+# FOR UPDATE would take) and holds it until the commit, so a second sender in the same
+# conversation waits and gets the next number: gapless, in commit order. SQLite has one
+# writer at a time, which serialises the same way.
+NEXT_SEQ = text(
+    "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = :created_at WHERE id = :conversation_id"
+    " RETURNING last_seq"
+).bindparams(bindparam("created_at", type_=DateTime))
+# ON CONFLICT ... DO NOTHING RETURNING (PostgreSQL and SQLite >= 3.35): a racing resend of
+# the same client_id returns no row instead of aborting the transaction.
 INSERT_MESSAGE = text(
     """
-    INSERT INTO messages (conversation_id, sender_id, body, image, listing_id, client_id, created_at)
-    VALUES (:conversation_id, :sender_id, :body, :image, :listing_id, :client_id, :created_at)
+    INSERT INTO messages (conversation_id, seq, sender_id, body, image, listing_id, client_id, created_at)
+    VALUES (:conversation_id, :seq, :sender_id, :body, :image, :listing_id, :client_id, :created_at)
     ON CONFLICT (sender_id, client_id) DO NOTHING
     RETURNING id
     """
 ).bindparams(bindparam("created_at", type_=DateTime))
-# PostgreSQL: the INSERT and the conversation's last_message_at in one round trip.
-INSERT_MESSAGE_AND_TOUCH = text(
+# PostgreSQL: the numbering and the INSERT in one round trip.
+INSERT_NUMBERED_MESSAGE = text(
     """
-    WITH m AS (
-        INSERT INTO messages (conversation_id, sender_id, body, image, listing_id, client_id, created_at)
-        VALUES (:conversation_id, :sender_id, :body, :image, :listing_id, :client_id, :created_at)
-        ON CONFLICT (sender_id, client_id) DO NOTHING
-        RETURNING id, conversation_id
-    ), touched AS (
-        UPDATE conversations SET last_message_at = :created_at FROM m WHERE conversations.id = m.conversation_id
+    WITH c AS (
+        UPDATE conversations SET last_seq = last_seq + 1, last_message_at = :created_at
+         WHERE id = :conversation_id
+        RETURNING last_seq
     )
-    SELECT id FROM m
+    INSERT INTO messages (conversation_id, seq, sender_id, body, image, listing_id, client_id, created_at)
+    SELECT :conversation_id, c.last_seq, :sender_id, :body, CAST(:image AS VARCHAR), CAST(:listing_id AS INTEGER),
+           :client_id, :created_at FROM c
+    ON CONFLICT (sender_id, client_id) DO NOTHING
+    RETURNING id, seq
     """
 ).bindparams(bindparam("created_at", type_=DateTime))
-TOUCH_CONVERSATION = text("UPDATE conversations SET last_message_at = :now WHERE id = :id").bindparams(
-    bindparam("now", type_=DateTime)
-)
 INSERT_CONVERSATION = text(
     """
     INSERT INTO conversations (user_low_id, user_high_id, created_at) VALUES (:low, :high, :now)
@@ -240,11 +253,12 @@ INSERT_CONVERSATION = text(
     """
 ).bindparams(bindparam("now", type_=DateTime))
 STORED_MESSAGE = text(
-    "SELECT id, conversation_id, body, image, listing_id, client_id, created_at, read_at, removed_at"
+    "SELECT id, conversation_id, seq, body, image, listing_id, client_id, created_at, read_at, removed_at"
     " FROM messages WHERE sender_id = :sender_id AND client_id = :client_id"
 ).columns(
     column("id", Integer),
     column("conversation_id", Integer),
+    column("seq", Integer),
     column("body", String),
     column("image", String),
     column("listing_id", Integer),
@@ -263,34 +277,65 @@ def send_message(
     listing_id: Any = None,
     image: str | None = None,
     *,
-    connection: Connection | None = None,
     session_version: int | None = None,
     rate_limit: bool = True,
 ) -> Sent:
-    """Store a message from `sender` to the user named `to`; the caller commits `connection`
-    (default: the session's) before emitting.
+    """Store a message from `sender` to the user named `to` on the session's connection (the
+    one connection of the event or request); the caller commits, then delivers.
 
     Refuses (ChatError) an unknown recipient, oneself, an empty or too long body, a missing
-    client id, a blocked pair, a banned recipient and a sender over the rate limit (`rate_limit=False`: seeding
-    and test data); raises SignedOut when `session_version` (a socket's) is no longer the
-    user's or the user is banned. A resend with a `client_id` the sender already used
-    returns the stored message (created=False) instead of a second one.
+    client id, a blocked pair, a banned recipient and a sender over the rate limit
+    (`rate_limit=False`: seeding and test data); raises SignedOut when `session_version` (a socket's) is no longer the
+    user's or the user is banned. A resend with a `client_id` the sender already used is
+    looked up first and returns the stored message (created=False), never counted against
+    the rate limit and never stored twice.
     """
-    connection = connection or db.session.connection()
-    body = clean_body(body)
-    client_id = clean_client_id(client_id)
+    connection = db.session.connection()
+    body, client_id = clean_body(body), clean_client_id(client_id)
+    found = look_up_send(connection, sender, to, client_id, session_version)
+    recipient = Person(found.rid, found.rname, found.rdisplay or found.rname)
+    if found.stored_id is not None:
+        return stored_resend(connection, sender, recipient, client_id, found.conversation_id)
+    check_may_write(sender, recipient, found, body, image)
+    if rate_limit and rate_limited(sender.id):
+        raise ChatError(_("You are sending messages too fast. Wait a few seconds."))
+    listing_id, card = attached_listing(listing_id)
+    conversation_id = found.conversation_id or create_conversation(connection, sender.id, recipient.id, utcnow())
+    values = {
+        "conversation_id": conversation_id,
+        "sender_id": sender.id,
+        "body": body,
+        "image": image,
+        "listing_id": listing_id,
+        "client_id": client_id,
+        "created_at": utcnow(),
+    }
+    stored = insert_numbered(connection, values)
+    if stored is None:  # a twin with the same client_id committed first: undo our seq
+        db.session.rollback()
+        return stored_resend(db.session.connection(), sender, recipient, client_id, conversation_id)
+    return Sent(new_payload(sender, values, stored, card), True, recipient)
+
+
+def look_up_send(connection: Connection, sender: Person, to: Any, client_id: str, session_version: int | None):
+    """The send look-up row; SignedOut for a stale socket, ChatError for an unknown `to`."""
     if not isinstance(to, str) or not 0 < len(to) <= 30:
         raise ChatError(_("No such user."))
-    found = connection.execute(SEND_LOOKUP, {"me": sender.id, "key": username_key(to)}).first()
+    found = connection.execute(SEND_LOOKUP, {"me": sender.id, "key": username_key(to), "client_id": client_id}).first()
     if found is None or (session_version is not None and found.version != session_version):
         raise SignedOut(_("You are signed out. Sign in again."))
     if found.banned_until is not None and found.banned_until > utcnow():
         raise SignedOut(_("You are signed out. Sign in again."))
     if found.rid is None:
         raise ChatError(_("No such user."))
-    recipient = Person(found.rid, found.rname, found.rdisplay or found.rname)
-    if recipient.id == sender.id:
+    if found.rid == sender.id:
         raise ChatError(_("You cannot write to yourself."))
+    return found
+
+
+def check_may_write(sender: Person, recipient: Person, found, body: str, image: str | None) -> None:
+    """Refuse an empty message, a pair where either person blocked the other and a
+    suspended recipient."""
     if not body and not image:
         raise ChatError(_("The message is empty."))
     if found.i_blocked:
@@ -299,45 +344,57 @@ def send_message(
         raise ChatError(_("%(name)s does not accept messages from you.", name=recipient.name))
     if found.rbanned_until is not None and found.rbanned_until > utcnow():
         raise ChatError(suspended_message(recipient.name))
-    if rate_limit and rate_limited(sender.id):
-        raise ChatError(_("You are sending messages too fast. Wait a few seconds."))
-    if not isinstance(listing_id, int) or isinstance(listing_id, bool) or not 0 < listing_id <= MAX_ID:
-        listing_id = None
-    card = listing_card(listing_id) if listing_id else None
-    if listing_id and card is None and listing_cards_available():
-        listing_id = None  # no such listing: the message goes without a card
 
-    now = utcnow()
-    conversation_id = found.conversation_id or create_conversation(connection, sender.id, recipient.id, now)
-    values = {
-        "conversation_id": conversation_id,
-        "sender_id": sender.id,
-        "body": body,
-        "image": image,
-        "listing_id": listing_id,
-        "client_id": client_id,
-        "created_at": now,
-    }
-    postgresql = connection.dialect.name == "postgresql"
-    message_id = connection.scalar(INSERT_MESSAGE_AND_TOUCH if postgresql else INSERT_MESSAGE, values)
-    if message_id is None:  # the same client_id again: a resend
-        stored = connection.execute(STORED_MESSAGE, {"sender_id": sender.id, "client_id": client_id}).one()
-        return Sent(row_payload(stored, sender.username), False, recipient)
-    if not postgresql:
-        connection.execute(TOUCH_CONVERSATION, {"now": now, "id": conversation_id})
-    message = {
+
+def stored_resend(
+    connection: Connection, sender: Person, recipient: Person, client_id: str, conversation_id: int | None
+) -> Sent:
+    """The message already stored under the sender's `client_id` (a resend). A client id of
+    another conversation is refused: its message must not be shown to this recipient."""
+    stored = connection.execute(STORED_MESSAGE, {"sender_id": sender.id, "client_id": client_id}).one()
+    if stored.conversation_id != conversation_id:
+        raise ChatError(_("The message has no valid client id."))
+    return Sent(row_payload(stored, sender.username), False, recipient)
+
+
+def attached_listing(listing_id: Any) -> tuple[int | None, dict[str, Any] | None]:
+    """The listing id to store and its card; an unknown or hidden listing is dropped (the
+    message goes without a card)."""
+    if not isinstance(listing_id, int) or isinstance(listing_id, bool) or not 0 < listing_id <= MAX_ID:
+        return None, None
+    card = listing_card(listing_id)
+    if card is None and listing_cards_available():
+        return None, None
+    return listing_id, card
+
+
+def insert_numbered(connection: Connection, values: dict[str, Any]) -> tuple[int, int] | None:
+    """Number and insert the message under the conversation's row lock; (id, seq), or None
+    when the sender's client_id is already taken."""
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(INSERT_NUMBERED_MESSAGE, values).first()
+        return (row.id, row.seq) if row else None
+    seq = connection.scalar(NEXT_SEQ, values)
+    message_id = connection.scalar(INSERT_MESSAGE, {**values, "seq": seq})
+    return (message_id, seq) if message_id is not None else None
+
+
+def new_payload(sender: Person, values: dict[str, Any], stored: tuple[int, int], card) -> dict[str, Any]:
+    """What browsers get for the message just inserted (no second read of the row)."""
+    message_id, seq = stored
+    return {
         "id": message_id,
-        "conversation_id": conversation_id,
+        "seq": seq,
+        "conversation_id": values["conversation_id"],
         "sender": sender.username,
-        "body": body,
-        "image": image_urls(image),
+        "body": values["body"],
+        "image": image_urls(values["image"]),
         "listing": card,
-        "client_id": client_id,
-        "created_at": now.isoformat() + "Z",
+        "client_id": values["client_id"],
+        "created_at": values["created_at"].isoformat() + "Z",
         "read": False,
         "removed": False,
     }
-    return Sent(message, True, recipient)
 
 
 def suspended_message(name: str) -> str:
@@ -356,6 +413,7 @@ def row_payload(row, sender_username: str) -> dict[str, Any]:
     removed = row.removed_at is not None
     return {
         "id": row.id,
+        "seq": row.seq,
         "conversation_id": row.conversation_id,
         "sender": sender_username,
         "body": "" if removed else row.body,
@@ -389,21 +447,23 @@ def usernames(conversation: Conversation) -> dict[int, str]:
     return {row.id: row.username for row in rows}
 
 
-def history(conversation: Conversation, before_id: int | None = None, limit: int = HISTORY_PAGE) -> list[Message]:
-    """Up to `limit` messages before `before_id` (or the latest), oldest first."""
+def history(conversation: Conversation, before_seq: int | None = None, limit: int = HISTORY_PAGE) -> list[Message]:
+    """Up to `limit` messages before `before_seq` (or the latest), oldest first."""
     query = select(Message).where(Message.conversation_id == conversation.id)
-    if before_id:
-        query = query.where(Message.id < before_id)
-    rows = db.session.scalars(query.order_by(Message.id.desc()).limit(limit)).all()
+    if before_seq:
+        query = query.where(Message.seq < before_seq)
+    rows = db.session.scalars(query.order_by(Message.seq.desc()).limit(limit)).all()
     return list(reversed(rows))
 
 
-def messages_after(conversation: Conversation, after_id: int, limit: int = SYNC_LIMIT) -> list[Message]:
-    """What arrived after `after_id`, oldest first (sync after a reconnect)."""
+def messages_after(conversation: Conversation, after_seq: int, limit: int = SYNC_LIMIT) -> list[Message]:
+    """What was stored after `after_seq` (sync after a reconnect or a gap), in seq order.
+    seq is gapless and in commit order, so "after the highest contiguous seq I have" skips
+    nothing, whatever order the live events arrived in."""
     query = (
         select(Message)
-        .where(Message.conversation_id == conversation.id, Message.id > after_id)
-        .order_by(Message.id)
+        .where(Message.conversation_id == conversation.id, Message.seq > after_seq)
+        .order_by(Message.seq)
         .limit(limit)
     )
     return list(db.session.scalars(query))

@@ -26,6 +26,8 @@ class Conversation(db.Model):
     user_high_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime | None]
+    # The seq of the latest message: the next one takes last_seq + 1 under this row's lock.
+    last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user_low: Mapped[User] = relationship(foreign_keys=[user_low_id])
     user_high: Mapped[User] = relationship(foreign_keys=[user_high_id])
@@ -44,11 +46,13 @@ class Conversation(db.Model):
 class Message(db.Model):
     """One chat message. `client_id` is chosen by the sending browser: a resend after a
     lost acknowledgement carries the same one and finds the stored message instead of
-    making a second."""
+    making a second. `seq` numbers the conversation's messages 1, 2, 3... without gaps, in
+    commit order (assigned under the conversation's row lock): a client syncs by it."""
 
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("sender_id", "client_id", name="uq_messages_sender_client"),
+        UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
         # unread counts look up only the unread rows of one conversation (DESIGN.md)
         Index("ix_messages_conversation_unread", "conversation_id", "read_at"),
@@ -57,6 +61,7 @@ class Message(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    seq: Mapped[int]
     sender_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text, default="")
     image: Mapped[str | None] = mapped_column(String(64))

@@ -66,8 +66,7 @@ def exchange_with_a_drop(url_a: str, url_b: str) -> None:
         b.connect()
         joined = b.join("buyer")
         sent.append(a.send("dealer", "right after the reconnect")["message"]["id"])
-        mark, b.sync_mark = b.sync_mark, None
-        b.sync(joined["conversation_id"], mark)
+        b.resync(joined)
         sent += [a.send("dealer", f"after {n}")["message"]["id"] for n in range(1)]
         assert wait_for(lambda: set(sent) <= set(b.messages))
         assert sorted(b.messages) == sorted(sent)  # none lost

@@ -82,7 +82,7 @@ def test_older_messages_load_page_by_page(client, auth):
     auth.login("buyer")
     html = client.get("/chat/dealer").get_data(as_text=True)
     assert "line 044" in html and "line 014" not in html
-    first_shown = factories_messages[15]["id"]
+    first_shown = factories_messages[15]["seq"]
     data = client.get(f"/chat/dealer/messages?before={first_shown}").get_json()
     assert [m["body"] for m in data["messages"]] == [f"line {n:03d}" for n in range(15)]
     assert data["more"] is False
@@ -182,11 +182,12 @@ def test_recipient_can_report_a_message(client, auth):
 def test_a_message_to_someone_not_in_the_conversation_is_a_notification(client):
     buyer = factories.make_user("buyer")
     dealer = factories.make_user("dealer", role="dealer")
-    from app.chat.events import publish_message
+    from app.chat.events import deliver
 
     with client.application.test_request_context():
         sent = services.send_message(person(dealer), "buyer", "ping", "n-1")
-        publish_message(person(dealer), sent)
+        db.session.commit()
+        deliver(person(dealer), sent)
     notification = db.session.query(Notification).one()
     assert notification.user_id == buyer.id and notification.kind == "message"
     assert notification.payload["url"] == "/chat/dealer"

@@ -1,8 +1,12 @@
 // Garage chat: one conversation page. Uses the site-wide socket (window.garage.socket).
 // - join_chat on every (re)connect; the server decides the room.
-// - every message has a client_id: a resend after a lost ack is not a duplicate.
-// - the sync mark (last id seen) is taken when the connection drops, then `sync` fetches
-//   what arrived meanwhile; messages are de-duplicated by id.
+// - every message has a client_id: a resend after a lost ack is not a duplicate. What was
+//   typed and not yet acknowledged is kept in localStorage (a reload or a crash keeps it)
+//   and resent with the same client_id on every (re)connect; a refused one shows Retry.
+// - every message has a seq, 1, 2, 3... per conversation without gaps. The page keeps the
+//   highest seq up to which it has every message; the sync mark is that, taken when the
+//   connection drops, then `sync` fetches what arrived meanwhile. A live message that skips
+//   a seq (one never delivered live) triggers a sync too. Messages are de-duplicated by id.
 (function () {
   "use strict";
   const root = document.getElementById("chat");
@@ -25,21 +29,60 @@
 
   let conversationId = d.conversationId ? parseInt(d.conversationId, 10) : null;
   let listingId = d.listingId ? parseInt(d.listingId, 10) : null;
-  let lastId = 0; // highest message id shown
-  let firstId = null; // lowest message id shown (for older history)
-  let syncMark = null; // lastId when the connection dropped
+  const seqs = new Set(); // seqs shown (newer than the first page)
+  let upTo = 0; // every seq up to this one is shown
+  let firstSeq = null; // lowest seq shown (for older history)
+  let syncMark = null; // upTo when the connection dropped
+  let gapTimer = null;
   let hasOlder = olderHint && !olderHint.classList.contains("d-none");
   let loadingOlder = false;
   let unseen = 0;
   let lastTypingSent = 0;
   let typingTimer = null;
-  const pending = new Map(); // client_id -> payload not yet acknowledged
+  const pending = new Map(); // client_id -> payload sent and not yet acknowledged
 
-  log.querySelectorAll(".chat-msg").forEach(function (el) {
-    const id = parseInt(el.dataset.id, 10);
-    lastId = Math.max(lastId, id);
-    firstId = firstId === null ? id : Math.min(firstId, id);
+  log.querySelectorAll(".chat-msg[data-seq]").forEach(function (node) {
+    const seq = parseInt(node.dataset.seq, 10);
+    upTo = Math.max(upTo, seq); // the page shows the latest messages, without gaps
+    firstSeq = firstSeq === null ? seq : Math.min(firstSeq, seq);
   });
+
+  // --- the outbox: typed, not yet acknowledged; survives a reload --------------------
+  const outboxKey = "garage.chat.outbox." + me + "." + other;
+
+  function loadOutbox() {
+    try {
+      const stored = JSON.parse(window.localStorage.getItem(outboxKey) || "[]");
+      return Array.isArray(stored) ? stored : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function saveOutbox(items) {
+    try {
+      if (items.length) window.localStorage.setItem(outboxKey, JSON.stringify(items));
+      else window.localStorage.removeItem(outboxKey);
+    } catch (e) {
+      // private mode or a full storage: the message is still sent from memory
+    }
+  }
+
+  function keepInOutbox(payload, failed) {
+    const items = loadOutbox().filter(function (item) {
+      return item.client_id !== payload.client_id;
+    });
+    items.push(Object.assign({}, payload, { failed: !!failed }));
+    saveOutbox(items);
+  }
+
+  function dropFromOutbox(clientId) {
+    saveOutbox(
+      loadOutbox().filter(function (item) {
+        return item.client_id !== clientId;
+      })
+    );
+  }
 
   function newClientId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -92,6 +135,7 @@
     if (m.id) {
       wrap.id = "m-" + m.id;
       wrap.dataset.id = m.id;
+      wrap.dataset.seq = m.seq;
     }
     wrap.dataset.clientId = m.client_id;
     wrap.dataset.sender = m.sender;
@@ -141,21 +185,46 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function placeholderFor(clientId) {
+    return log.querySelector('.chat-msg[data-client-id="' + CSS.escape(clientId) + '"]:not([data-id])');
+  }
+
   // Show a stored message once: by id, or in place of our own pending copy (client_id).
   function show(m) {
     if (m.conversation_id) conversationId = m.conversation_id;
+    if (m.sender === me) {
+      pending.delete(m.client_id);
+      dropFromOutbox(m.client_id); // stored: whatever an ack said, it is delivered
+    }
+    held(m.seq);
     if (document.getElementById("m-" + m.id)) return false;
     const empty = document.getElementById("chat-empty");
     if (empty) empty.remove();
     const stick = nearBottom() || m.sender === me;
     const node = render(m);
-    const placeholder = log.querySelector('.chat-msg[data-client-id="' + CSS.escape(m.client_id) + '"]:not([data-id])');
+    const placeholder = placeholderFor(m.client_id);
     if (placeholder && m.sender === me) placeholder.replaceWith(node);
     else log.appendChild(node);
-    lastId = Math.max(lastId, m.id);
-    if (firstId === null) firstId = m.id;
+    if (firstSeq === null) firstSeq = m.seq;
     if (stick) scrollDown();
     return true;
+  }
+
+  // Track seqs; a gap that is still there a second later (an ack or a racing emit may be
+  // on its way) was never delivered live: fetch it.
+  function held(seq) {
+    if (!seq || seq <= upTo) return;
+    seqs.add(seq);
+    while (seqs.has(upTo + 1)) {
+      seqs.delete(upTo + 1);
+      upTo += 1;
+    }
+    if (seqs.size && !gapTimer) {
+      gapTimer = setTimeout(function () {
+        gapTimer = null;
+        if (seqs.size && socket.connected && syncMark === null) syncFrom(upTo);
+      }, 1000);
+    }
   }
 
   // At most one mark_read a second: a busy conversation does not double the server's work.
@@ -191,20 +260,59 @@
     if (!socket.connected) return; // resent on reconnect
     socket.timeout(10000).emit("send_message", payload, function (err, ack) {
       if (err) return; // no ack: stays pending, resent with the same client_id on reconnect
+      if (!pending.has(payload.client_id)) return; // already shown as stored
       pending.delete(payload.client_id);
-      if (ack && ack.ok) {
-        show(ack.message);
-      } else {
-        const placeholder = log.querySelector('.chat-msg[data-client-id="' + CSS.escape(payload.client_id) + '"]');
-        if (placeholder) {
-          const span = placeholder.querySelector(".chat-ticks");
-          if (span) span.textContent = d.tFailed;
-          placeholder.classList.add("failed");
-        }
-        showError(ack && ack.error);
-      }
+      if (ack && ack.ok) show(ack.message);
+      else failed(payload, ack && ack.error);
     });
   }
+
+  // Refused (or the server was busy): keep it, marked, with a Retry button. A message the
+  // page already shows as stored is never marked (show() took its placeholder).
+  function failed(payload, error) {
+    const placeholder = placeholderFor(payload.client_id);
+    if (!placeholder) return;
+    keepInOutbox(payload, true);
+    markFailed(placeholder, payload);
+    showError(error);
+  }
+
+  function markFailed(placeholder, payload) {
+    placeholder.classList.add("failed");
+    const span = placeholder.querySelector(".chat-ticks");
+    if (span) span.textContent = d.tFailed;
+    if (placeholder.querySelector(".chat-retry")) return;
+    const retry = el("button", "chat-retry btn btn-link btn-sm p-0 ms-1", d.tRetry);
+    retry.type = "button";
+    retry.addEventListener("click", function () {
+      retry.remove();
+      placeholder.classList.remove("failed");
+      if (span) span.textContent = d.tSending;
+      showError("");
+      keepInOutbox(payload, false);
+      send(payload);
+    });
+    placeholder.querySelector(".chat-meta").appendChild(retry);
+  }
+
+  function showUnsent(payload) {
+    const empty = document.getElementById("chat-empty");
+    if (empty) empty.remove();
+    const node = render({ sender: me, body: payload.body, client_id: payload.client_id }, "sending");
+    log.appendChild(node);
+    return node;
+  }
+
+  // After a reload: what was typed and never acknowledged is shown again and resent (the
+  // same client_id: if it was stored after all, the server answers with the stored one).
+  loadOutbox().forEach(function (payload) {
+    if (!payload || typeof payload.client_id !== "string" || typeof payload.body !== "string") return;
+    const node = showUnsent(payload);
+    const clean = { to: other, body: payload.body, client_id: payload.client_id };
+    if (payload.listing_id) clean.listing_id = payload.listing_id;
+    if (payload.failed) markFailed(node, clean);
+    else pending.set(clean.client_id, clean);
+  });
 
   if (form) {
     form.addEventListener("submit", function (event) {
@@ -219,9 +327,8 @@
         if (attached) attached.remove();
       }
       showError("");
-      const empty = document.getElementById("chat-empty");
-      if (empty) empty.remove();
-      log.appendChild(render({ sender: me, body: body, client_id: payload.client_id }, "sending"));
+      showUnsent(payload);
+      keepInOutbox(payload, false);
       scrollDown();
       input.value = "";
       send(payload);
@@ -327,10 +434,10 @@
   // --- connection ---------------------------------------------------------------------
   function syncFrom(after) {
     if (!conversationId) return;
-    socket.emit("sync", { conversation_id: conversationId, after_id: after }, function (ack) {
+    socket.emit("sync", { conversation_id: conversationId, after_seq: after }, function (ack) {
       if (!ack || !ack.ok) return;
       ack.messages.forEach(show);
-      if (ack.more && ack.messages.length) syncFrom(ack.messages[ack.messages.length - 1].id);
+      if (ack.more && ack.messages.length) syncFrom(ack.messages[ack.messages.length - 1].seq);
       else markRead();
     });
   }
@@ -355,16 +462,16 @@
   });
   socket.on("disconnect", function () {
     // the mark is taken now: a live message on the next socket must not move it
-    if (syncMark === null) syncMark = lastId;
+    if (syncMark === null) syncMark = upTo;
     statusBadge.classList.remove("d-none");
   });
   if (socket.connected) socket.emit("join_chat", { with: other }, joined);
 
   // --- older history ------------------------------------------------------------------
   log.addEventListener("scroll", function () {
-    if (log.scrollTop > 40 || !hasOlder || loadingOlder || firstId === null) return;
+    if (log.scrollTop > 40 || !hasOlder || loadingOlder || firstSeq === null) return;
     loadingOlder = true;
-    fetch(d.historyUrl + "?before=" + firstId, { credentials: "same-origin" })
+    fetch(d.historyUrl + "?before=" + firstSeq, { credentials: "same-origin" })
       .then(function (response) {
         return response.json();
       })
@@ -374,7 +481,7 @@
         data.messages.forEach(function (m) {
           if (document.getElementById("m-" + m.id)) return;
           log.insertBefore(render(m), anchor);
-          firstId = Math.min(firstId, m.id);
+          firstSeq = Math.min(firstSeq, m.seq);
         });
         hasOlder = data.more;
         olderHint.classList.toggle("d-none", !hasOlder);
