@@ -32,7 +32,9 @@ RUN python -m pip install --no-index --find-links=/wheels -r /tmp/requirements.t
 WORKDIR /app
 # Code belongs to root and is read-only for the app user; only uploads/ and instance/ are writable.
 COPY . /app
-RUN mkdir -p /app/uploads /app/instance \
+# The translations are compiled here (.po -> .mo), never copied in from a working copy.
+RUN pybabel compile --statistics -d /app/app/translations \
+ && mkdir -p /app/uploads /app/instance \
  && chown garage:garage /app/uploads /app/instance \
  && chmod 0755 /app/entrypoint.sh
 USER 10001:10001

@@ -9,7 +9,7 @@ PORT ?= 5000
 export HOST PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev test lint fmt messages migrate db-upgrade seed createadmin clean
+.PHONY: help run install install-dev test lint fmt messages translations migrate db-upgrade seed createadmin clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-install: $(VENV)/.runtime ## Create .venv and install the runtime requirements
+install: $(VENV)/.runtime translations ## Create .venv, install the runtime requirements, compile the translations
 
 install-dev: $(VENV)/.dev ## Install test and lint tools too
 
@@ -53,11 +53,28 @@ fmt: install-dev ## Format and autofix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: install ## Extract UI strings to app/translations/messages.pot for translators
-	mkdir -p app/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+# Translations (app/i18n, README "Languages"): the .po catalogues are the source, kept in
+# git; the compiled .mo files are build outputs (gitignored), made at install and in the image.
+LOCALES := ru kk
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
 
-test: install-dev lint ## Install, lint and run every test (TEST_DATABASE_URL for PostgreSQL)
+messages: $(VENV)/.runtime ## Extract every UI string and update the ru/kk catalogues (the translators' step)
+	mkdir -p app/translations
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=Translators: \
+	  --no-location -o app/translations/messages.pot app
+	for lang in $(LOCALES); do \
+	  if [ -f app/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l $$lang \
+	      --no-fuzzy-matching --ignore-obsolete; \
+	  else $(BIN)/pybabel init -i app/translations/messages.pot -d app/translations -l $$lang; fi; \
+	done
+
+translations: $(VENV)/.runtime ## Compile the catalogues (.po -> .mo); install, run and test do it
+	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile --statistics -d app/translations; \
+	else echo "no catalogues in app/translations yet: pages stay in English"; fi
+
+test: install-dev translations lint ## Install, lint and run every test (TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and uploads/)

@@ -103,8 +103,12 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
-    BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ["en", "ru"]
+    # Languages of the site (app/i18n): the first pick when the browser asks for none of them,
+    # and the one time zone every date is shown in (the database stores UTC).
+    LANGUAGES = ["ru", "kk", "en"]
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
+    BABEL_DEFAULT_LOCALE = DEFAULT_LOCALE
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("BABEL_DEFAULT_TIMEZONE", "Asia/Almaty")
     # Serve /uploads from Flask (development); nginx does it in production.
     SERVE_UPLOADS = True
     # Answer private files with X-Accel-Redirect for nginx instead of sending bytes.
@@ -125,6 +129,10 @@ class TestingConfig(Config):
     SOCKETIO_MESSAGE_QUEUE = None
     MAIL_TO_LOG = True
     SERVER_NAME = None
+    # Tests written against the English texts get English when they ask for no language;
+    # the i18n tests ask for ru and kk themselves (?lang, cookie, Accept-Language).
+    DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_LOCALE = "en"
 
 
 class ProductionConfig(Config):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -66,7 +66,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: ALTER on SQLite
     csrf.init_app(app)
     bootstrap.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    from app.i18n.locale import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure_login(login_manager)
@@ -103,10 +105,6 @@ def choose_async_mode() -> str:
     return "threading"
 
 
-def select_locale() -> str | None:
-    return request.accept_languages.best_match(["en", "ru"]) if request else None
-
-
 class DatabaseIdConverter(IntegerConverter):
     """`<int:...>` in every route: a number past PostgreSQL's integer range is a 404, not a
     database error (an id like /listings/99999999999999999999 used to raise a 500)."""
@@ -139,9 +137,11 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app import i18n
     from app.main.helpers import register
 
     register(app)
+    i18n.register(app)  # languages, formats and the JavaScript strings
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -13,7 +13,7 @@ from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPas
 from app.auth.session import banned_user_for
 from app.chat.presence import disconnect_user
 from app.extensions import db, limiter
-from app.main.helpers import format_datetime
+from app.i18n.formats import format_datetime
 
 
 def safe_next(target: str | None) -> str | None:

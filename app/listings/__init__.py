@@ -1,7 +1,7 @@
 """Listings: create and edit, photos, search, favorites, saved searches.
 
-Importing the package also registers the listing moderation target, the `price` template
-filter, the `flask listings generate` command and the demo-listings loader for `flask seed`.
+Importing the package also registers the listing moderation target, the `flask listings
+generate` command and the demo-listings loader for `flask seed`.
 """
 
 from flask import Blueprint
@@ -12,10 +12,8 @@ bp = Blueprint("listings", __name__, url_prefix="/listings", cli_group="listings
 
 from app.listings import cli, moderation, routes  # noqa: E402,F401
 from app.listings.demo import load_demo_listings  # noqa: E402
-from app.listings.display import city_name, format_km, format_price  # noqa: E402
+from app.listings.display import city_name  # noqa: E402
 
-bp.app_template_filter("price")(format_price)
-bp.app_template_filter("km")(format_km)
 bp.add_app_template_global(city_name, "city_name")
 
 # Right after the catalogue (which the demo cars need) and before the chat and forum demos,

@@ -1,4 +1,4 @@
-"""How listings are shown outside their own page: prices and mileage in the page's locale,
+"""How listings are shown outside their own page (prices and mileage: app/i18n/formats.py),
 city names, links and the small card the forum and chat embed.
 
 The catalogue changes only when `flask catalog load` runs: its names and select options are
@@ -11,24 +11,13 @@ import time
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import media
-from app.catalog.choices import CURRENCIES
 from app.extensions import db
+from app.i18n.formats import format_price
 from app.models import City, Listing
-
-
-def format_price(price: int, currency: str) -> str:
-    """ "12 500 000 ₸" — grouped digits in the page's locale and the currency sign."""
-    return f"{format_decimal(price)} {CURRENCIES.get(currency, currency)}"
-
-
-def format_km(value: int) -> str:
-    """85 000 (grouped digits in the page's locale)."""
-    return format_decimal(value)
 
 
 def path_for(endpoint: str, **values) -> str:

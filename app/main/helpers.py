@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, url_for
-from flask_babel import format_datetime as babel_datetime
-from flask_babel import format_timedelta, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.media import image_url
-from app.models.user import utcnow
 
 
 def avatar_url(user, size: int = 256) -> str:
@@ -22,24 +19,8 @@ def avatar_url(user, size: int = 256) -> str:
     return url_for("profile.default_avatar", username=user.username)
 
 
-def format_datetime(value: datetime | None, style: str = "medium") -> str:
-    return babel_datetime(value, style) if value else ""
-
-
-def timeago(value: datetime | None) -> str:
-    """ "3 hours ago"; dates older than a week are shown as dates."""
-    if value is None:
-        return ""
-    delta = utcnow() - value
-    if delta.days >= 7:
-        return babel_datetime(value, "medium")
-    return format_timedelta(-delta, add_direction=True, threshold=1.0)
-
-
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(avatar_url=avatar_url, image_url=image_url, get_locale=get_locale)
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["timeago"] = timeago
     app.context_processor(lambda: {"nav_counts": LazyCounts()})
 
 

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     # Bumped by logout and password change: every older session and remember-me
     # cookie carries the old number and is refused.
     session_version: Mapped[int] = mapped_column(default=1)
+    # "ru", "kk" or "en": pages, mails and notifications in this language (None: not chosen).
+    locale: Mapped[str | None] = mapped_column(String(5))
 
     dealer_profile: Mapped[DealerProfile | None] = relationship(
         back_populates="user", uselist=False, cascade="all, delete-orphan"

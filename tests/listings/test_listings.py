@@ -27,7 +27,7 @@ def test_a_seller_creates_a_listing_and_sees_it(client, auth, seller):
     listing = db.session.scalar(select(Listing))
     assert listing.title == "Toyota Camry 2018" and listing.seller_id == seller.id and listing.is_public
     page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
-    assert "Toyota Camry 2018" in page and "12,500,000 ₸" in page and "One owner" in page
+    assert "Toyota Camry 2018" in page and "12,500,000\u00a0₸" in page and "One owner" in page
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -169,7 +169,7 @@ def test_price_changes_are_recorded_shown_and_tell_favouriters(client, auth, sel
     client.post(path, data=form)
     assert db.session.scalar(select(PriceChange.new_price)) == 11_900_000
     page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
-    assert "Price history" in page and "12,500,000 ₸" in page and "11,900,000 ₸" in page
+    assert "Price history" in page and "12,500,000\u00a0₸" in page and "11,900,000\u00a0₸" in page
     note = db.session.scalar(select(Notification).where(Notification.user_id == fan.id))
     assert note.kind == "price_drop" and note.payload["url"] == f"/listings/{listing.id}"
 
@@ -278,7 +278,7 @@ def test_listing_card_contract(app, seller):
     assert card == {
         "id": listing.id,
         "title": "Toyota Camry 2018",
-        "price_text": "9,000,000 ₸",
+        "price_text": "9,000,000\u00a0₸",
         "year": 2018,
         "mileage_km": 85000,
         "city": "Almaty",

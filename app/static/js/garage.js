@@ -19,6 +19,47 @@
 
   garage.setBadge = setBadge;
 
+  // Translations and the time format, from the page (base.html, app/i18n/js.py).
+  const i18nBlock = document.getElementById("garage-i18n");
+  const i18n = (garage.i18n = i18nBlock ? JSON.parse(i18nBlock.textContent) : { strings: {} });
+
+  // garage.t("key", {name: value}): the page's translation, %(name)s filled in.
+  garage.t = function (key, params) {
+    const text = (i18n.strings && i18n.strings[key]) || key;
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return params && name in params ? String(params[name]) : all;
+    });
+  };
+
+  // The hour and minute of `date` in the site's time zone, whatever the browser's zone.
+  const clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: i18n.timeZone || "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  // garage.formatTime(iso): the server's short time pattern (Babel's, e.g. "HH:mm" or
+  // "h:mm a") applied in the site's zone, so a live time equals the one after a reload.
+  garage.formatTime = function (iso) {
+    const date = new Date(iso);
+    if (isNaN(date)) return "";
+    const parts = {};
+    clock.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    const hour = parseInt(parts.hour, 10) % 24;
+    const minute = parts.minute;
+    const pattern = i18n.timePattern || "HH:mm";
+    return pattern.replace(/'([^']*)'|HH|H|hh|h|mm|m|a+/g, function (token, literal) {
+      if (literal !== undefined) return literal;
+      if (token === "HH") return String(hour).padStart(2, "0");
+      if (token === "H") return String(hour);
+      if (token === "hh" || token === "h") {
+        const h12 = String(hour % 12 || 12);
+        return token === "hh" ? h12.padStart(2, "0") : h12;
+      }
+      if (token === "mm") return minute;
+      if (token === "m") return String(parseInt(minute, 10));
+      return hour < 12 ? i18n.periods.am : i18n.periods.pm;
+    });
+  };
+
   if (body.dataset.userId && window.io) {
     const socket = (garage.socket = window.io({ transports: ["websocket", "polling"] }));
     // {count}: the exact number (on connect, after reading); {new}: that many more arrived.
