@@ -15,8 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.listings.copies import refresh_copies
 from app.i18n.formats import format_price
+from app.listings.copies import refresh_copies
 from app.listings.favorites import tell_favouriters
 from app.listings.saved_searches import alert_saved_searches
 from app.models import Listing, ListingView, PriceChange, User
