@@ -207,6 +207,8 @@ def live_server(app):
 # --- a real browser -------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 # Without Chromium the browser tests are skipped on a developer's machine, with the reason;
 # under CI they run anyway and fail loudly (the browser fixture says what is missing).
 no_browser_here = pytest.mark.skipif(
@@ -242,11 +244,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open pages in fresh browser contexts (separate cookies: separate people)."""
+    """Open pages in fresh browser contexts (separate cookies: separate people);
+    `new_page(phone=True)` is a 390×844 touch screen, as most visitors use."""
     contexts = []
 
-    def open_page():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    def open_page(phone: bool = False):
+        size = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
+        context = browser.new_context(base_url=live_server.url, **size)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

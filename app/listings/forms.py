@@ -58,6 +58,9 @@ class BoundedIntegerField(IntegerField):
         super().process_formdata(valuelist)
 
 
+CHOOSE = _l("Choose…")
+
+
 def max_year() -> int:
     return date.today().year + 1
 
@@ -84,13 +87,32 @@ class ListingForm(FlaskForm):
         ],
     )
     currency = SelectField(_l("Currency"), choices=list(CURRENCIES.items()), default="KZT")
-    body = SelectField(_l("Body"), choices=select_choices(BODY_TYPES))
-    fuel = SelectField(_l("Fuel"), choices=select_choices(FUELS))
-    transmission = SelectField(_l("Transmission"), choices=select_choices(TRANSMISSIONS))
-    drive = SelectField(_l("Drive"), choices=select_choices(DRIVES))
-    colour = SelectField(_l("Colour"), choices=select_choices(COLOURS))
-    steering = SelectField(_l("Steering"), choices=select_choices(STEERING), default="left")
-    condition = SelectField(_l("Condition"), choices=select_choices(CONDITIONS), default="used")
+    # No option is pre-chosen: a skipped field must not publish "Sedan, petrol, manual".
+    body = SelectField(
+        _l("Body"), choices=select_choices(BODY_TYPES, CHOOSE), validators=[InputRequired(_l("Choose the body."))]
+    )
+    fuel = SelectField(
+        _l("Fuel"), choices=select_choices(FUELS, CHOOSE), validators=[InputRequired(_l("Choose the fuel."))]
+    )
+    transmission = SelectField(
+        _l("Transmission"),
+        choices=select_choices(TRANSMISSIONS, CHOOSE),
+        validators=[InputRequired(_l("Choose the transmission."))],
+    )
+    drive = SelectField(
+        _l("Drive"), choices=select_choices(DRIVES, CHOOSE), validators=[InputRequired(_l("Choose the drive."))]
+    )
+    colour = SelectField(_l("Colour"), choices=select_choices(COLOURS, CHOOSE))
+    steering = SelectField(
+        _l("Steering"),
+        choices=select_choices(STEERING, CHOOSE),
+        validators=[InputRequired(_l("Choose the steering side."))],
+    )
+    condition = SelectField(
+        _l("Condition"),
+        choices=select_choices(CONDITIONS, CHOOSE),
+        validators=[InputRequired(_l("Choose the condition."))],
+    )
     engine_volume_l = DecimalField(
         _l("Engine volume, l"),
         places=1,
@@ -131,6 +153,17 @@ class ListingForm(FlaskForm):
         generation = db.session.get(Generation, field.data)
         if generation is None or generation.model_id != self.model_id.data:
             raise ValidationError(_l("Choose a generation of this model."))
+        year = self.year.data
+        if isinstance(year, int) and not generation_fits(generation, year):
+            raise ValidationError(
+                _l(
+                    "%(generation)s was made in %(years)s, not in %(year)s: choose the generation "
+                    "of a %(year)s car or “Not sure”.",
+                    generation=generation.name,
+                    years=f"{generation.year_from}–{generation.year_to or '…'}",
+                    year=year,
+                )
+            )
 
     def validate_city_id(self, field) -> None:
         city = db.session.get(City, field.data) if field.data else None
@@ -148,6 +181,11 @@ class ListingForm(FlaskForm):
         volume = data.get("engine_volume_l")
         data["engine_volume_l"] = float(volume) if volume is not None else None
         return data
+
+
+def generation_fits(generation: Generation, year: int) -> bool:
+    """Whether a car of this model year can be of this generation (both years included)."""
+    return generation.year_from <= year and (generation.year_to is None or year <= generation.year_to)
 
 
 class SaveSearchForm(FlaskForm):

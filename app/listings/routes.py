@@ -144,13 +144,15 @@ def search():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Create a listing; photos are added on the next page."""
+    """Create a listing as a draft (only its seller sees it); photos and Publish come on the
+    next page. A refused form comes back with everything that was typed and the reasons."""
     form = ListingForm()
     form.fill_choices()
+    form.submit.label.text = _("Save and add photos")
     if form.validate_on_submit():
-        listing = services.create_listing(current_user, form.listing_data())
+        listing = services.create_listing(current_user, form.listing_data(), draft=True)
         db.session.commit()
-        flash(_("Your listing is published. Now add photos."), "success")
+        flash(_("Your draft is saved. Add at least one photo, then press Publish."), "success")
         return redirect(url_for("listings.edit", listing_id=listing.id, _anchor="photos"))
     return render_template("listings/form.html", form=form, listing=None), 400 if form.errors else 200
 
@@ -168,11 +170,35 @@ def edit(listing_id: int):
         services.update_listing(listing, form.listing_data())
         db.session.commit()
         flash(_("Your changes are saved."), "success")
+        if listing.status == "draft":
+            return redirect(url_for("listings.edit", listing_id=listing.id, _anchor="publish"))
         return redirect(url_for("listings.show", listing_id=listing.id))
     photos = ordered_photos(listing)
     return render_template(
-        "listings/form.html", form=form, listing=listing, photos=photos, max_photos=MAX_PHOTOS
+        "listings/form.html",
+        form=form,
+        listing=listing,
+        photos=photos,
+        max_photos=MAX_PHOTOS,
+        publish_form=DeleteForm(),
     ), 400 if form.errors else 200
+
+
+@bp.route("/<int:listing_id>/publish", methods=["POST"])
+@login_required
+def publish(listing_id: int):
+    """Put one's own draft on sale; refused, with the reason, while it has no photo."""
+    listing = get_listing_for_owner(listing_id)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    if listing.status != "draft":
+        return redirect(url_for("listings.show", listing_id=listing.id))
+    if not services.publish(listing):
+        flash(_("Add at least one photo before publishing."), "warning")
+        return redirect(url_for("listings.edit", listing_id=listing.id, _anchor="photos"))
+    db.session.commit()
+    flash(_("Your listing is published."), "success")
+    return redirect(url_for("listings.show", listing_id=listing.id))
 
 
 @bp.route("/<int:listing_id>/status", methods=["POST"])
@@ -194,6 +220,7 @@ def change_status(listing_id: int):
 
 def status_label(status: str) -> str:
     return {
+        "draft": _("a draft"),
         "active": _("for sale"),
         "reserved": _("reserved"),
         "sold": _("sold"),

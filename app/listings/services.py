@@ -46,17 +46,36 @@ EDITABLE_FIELDS = (
 )
 
 
-def create_listing(seller: User, data: dict[str, Any]) -> Listing:
-    """A new active listing by `seller`; `data` is validated form data. Alerts saved searches."""
-    listing = Listing(seller_id=seller.id, is_dealer=seller.is_dealer, status="active")
+def create_listing(seller: User, data: dict[str, Any], *, draft: bool = False) -> Listing:
+    """A new listing by `seller`; `data` is validated form data. A draft is seen by its seller
+    only, until `publish`; an active listing alerts saved searches at once (seeding, imports)."""
+    listing = Listing(seller_id=seller.id, is_dealer=seller.is_dealer, status="draft" if draft else "active")
     for name in EDITABLE_FIELDS:
         setattr(listing, name, data.get(name))
     listing.description = listing.description or ""
     refresh_copies(listing)
     db.session.add(listing)
     db.session.flush()
-    alert_saved_searches(listing)
+    if not draft:
+        alert_saved_searches(listing)
     return listing
+
+
+def publish_problems(listing: Listing) -> list[str]:
+    """What still stops a draft from going live (the checklist on the draft page)."""
+    return [] if listing.photo_count > 0 else ["photo"]
+
+
+def publish(listing: Listing) -> bool:
+    """Put a draft on sale: refused (False) unless it is a draft with at least one photo.
+    It goes live as new (created and bumped now) and saved searches hear of it."""
+    if listing.status != "draft" or publish_problems(listing):
+        return False
+    listing.status = "active"
+    listing.created_at = listing.bumped_at = utcnow()
+    db.session.flush()
+    alert_saved_searches(listing)
+    return True
 
 
 def update_listing(listing: Listing, data: dict[str, Any]) -> None:
@@ -85,7 +104,7 @@ STATUS_ACTIONS = {
     "activate": (("reserved", "sold", "archived"), "active"),
     "sold": (("active", "reserved"), "sold"),
     "archive": (("active", "reserved", "sold"), "archived"),
-    "delete": (("active", "reserved", "sold", "archived"), "removed"),
+    "delete": (("draft", "active", "reserved", "sold", "archived"), "removed"),
 }
 
 

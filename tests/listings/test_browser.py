@@ -36,24 +36,28 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
     seller.get_by_label("Mileage, km").fill("64000")
     seller.get_by_label("Price", exact=True).fill("13900000")
     seller.get_by_label("Body", exact=True).select_option(label="Sedan")
+    seller.get_by_label("Fuel", exact=True).select_option(label="Petrol")
+    seller.get_by_label("Transmission", exact=True).select_option(label="Automatic")
+    seller.get_by_label("Drive", exact=True).select_option(label="Front-wheel drive")
+    seller.get_by_label("Steering", exact=True).select_option(label="Left-hand drive")
+    seller.get_by_label("Condition", exact=True).select_option(label="Used")
     seller.get_by_label("Region", exact=True).select_option(label="Almaty")
     seller.get_by_label("City", exact=True).select_option(label="Kaskelen")
     seller.get_by_label("Description").fill("Pearl white, one owner.")
-    seller.get_by_role("button", name="Save listing").click()
+    seller.get_by_role("button", name="Save and add photos").click()
     seller.wait_for_url("**/edit#photos")  # waits for the load event: listings.js is running
-    expect(seller.locator("body")).to_contain_text("Your listing is published")
+    expect(seller.locator("body")).to_contain_text("Your draft is saved")
+    expect(seller.locator("#publish-button")).to_be_disabled()
 
+    # Chosen files upload at once, each with its own tile, no second click.
     seller.locator("#photo-input").set_input_files(
         [
             {"name": "front.jpg", "mimeType": "image/jpeg", "buffer": images.jpeg_with_gps()},
             {"name": "side.png", "mimeType": "image/png", "buffer": images.png(size=(640, 480))},
         ]
     )
-    seller.locator("#photo-previews figure").nth(1).wait_for()  # previews before the upload
-    assert seller.locator("#photo-previews figure").count() == 2, seller.errors
-    seller.get_by_role("button", name="Upload").click()
-    seller.locator("#photo-list .photo-item").nth(1).wait_for()
-    assert seller.locator("#photo-list .photo-item").count() == 2
+    expect(seller.locator("#photo-list .photo-item")).to_have_count(2)
+    expect(seller.locator("#photo-queue li")).to_have_count(0)
     assert seller.locator(".photo-cover-badge").count() == 1
     assert seller.locator("#photo-errors").is_hidden()
     # Make the second photo the cover.
@@ -61,7 +65,9 @@ def test_seller_lists_a_car_with_photos_and_a_buyer_saves_it(new_page):
     seller.locator("#photo-list .photo-item").nth(1).get_by_role("button", name="Make cover").click()
     expect(seller.locator("#photo-list .photo-item").first).to_have_attribute("data-photo-id", second_id)
     expect(seller.locator("#photo-list .photo-item").first.locator(".photo-cover-badge")).to_have_count(1)
-    seller.get_by_role("link", name="View listing").click()
+    expect(seller.locator("#publish-button")).to_be_enabled()
+    seller.get_by_role("button", name="Publish").click()
+    expect(seller.locator("body")).to_contain_text("Your listing is published.")
     expect(seller.locator("#gallery .carousel-item")).to_have_count(2)
     assert seller.errors == []
 

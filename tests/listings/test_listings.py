@@ -19,15 +19,104 @@ def seller(app):
     return factories.make_user("seller")
 
 
-def test_a_seller_creates_a_listing_and_sees_it(client, auth, seller):
+def test_a_seller_creates_a_draft_adds_a_photo_and_publishes_it(app, client, auth, seller):
+    factories.make_user("buyer")
     auth.login("seller")
     response = client.post("/listings/new", data=listing_form(client), follow_redirects=True)
     assert response.status_code == 200
-    assert "Your listing is published" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Your draft is saved. Add at least one photo, then press Publish." in html
+    assert 'id="publish-button" disabled' in html
     listing = db.session.scalar(select(Listing))
-    assert listing.title == "Toyota Camry 2018" and listing.seller_id == seller.id and listing.is_public
+    assert listing.title == "Toyota Camry 2018" and listing.seller_id == seller.id and listing.status == "draft"
     page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
-    assert "Toyota Camry 2018" in page and "12,500,000\u00a0₸" in page and "One owner" in page
+    assert "This listing is a draft: only you can see it." in page and "One owner" in page
+    assert "12,500,000\u00a0₸" in page
+
+    # Nobody else sees a draft, and search does not list it.
+    other = app.test_client()
+    assert other.get(f"/listings/{listing.id}").status_code == 404
+    assert f'data-listing-id="{listing.id}"' not in other.get("/listings/").get_data(as_text=True)
+
+    # Publish is refused without a photo, then works once there is one.
+    token = page_token(client, f"/listings/{listing.id}/edit")
+    refused = client.post(f"/listings/{listing.id}/publish", data={"csrf_token": token, "confirm": "1"})
+    assert refused.status_code == 302 and "#photos" in refused.headers["Location"]
+    assert "Add at least one photo before publishing." in client.get(refused.headers["Location"]).get_data(True)
+    assert db.session.get(Listing, listing.id).status == "draft"
+    client.post(
+        f"/listings/{listing.id}/photos",
+        data={"photos": (io.BytesIO(images.png()), "car.jpg")},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
+    published = client.post(f"/listings/{listing.id}/publish", data={"csrf_token": token, "confirm": "1"})
+    assert published.headers["Location"].endswith(f"/listings/{listing.id}")
+    assert "Your listing is published." in client.get(published.headers["Location"]).get_data(as_text=True)
+    assert other.get(f"/listings/{listing.id}").status_code == 200
+    assert f'data-listing-id="{listing.id}"' in other.get("/listings/").get_data(as_text=True)
+
+
+def test_a_saved_search_hears_of_a_car_when_it_is_published_not_as_a_draft(app, client, auth, seller):
+    buyer = factories.make_user("buyer")
+    from app.listings.filters import Filters
+    from app.listings.saved_searches import save_search
+
+    save_search(buyer, Filters.parse({}), "Everything")
+    db.session.commit()
+    auth.login("seller")
+    client.post("/listings/new", data=listing_form(client))
+    listing = db.session.scalar(select(Listing))
+    assert db.session.scalar(select(Notification).where(Notification.user_id == buyer.id)) is None
+    token = page_token(client, f"/listings/{listing.id}/edit")
+    client.post(
+        f"/listings/{listing.id}/photos",
+        data={"photos": (io.BytesIO(images.png()), "car.jpg")},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
+    client.post(f"/listings/{listing.id}/publish", data={"csrf_token": token, "confirm": "1"})
+    notice = db.session.scalar(select(Notification).where(Notification.user_id == buyer.id))
+    assert notice is not None and notice.kind == "saved_search"
+
+
+def test_selects_start_at_choose_and_the_important_ones_are_required(client, auth, seller):
+    auth.login("seller")
+    html = client.get("/listings/new").get_data(as_text=True)
+    for name in ("body", "fuel", "transmission", "drive", "colour", "steering", "condition"):
+        select_html = html.split(f'name="{name}"')[1].split("</select>")[0]
+        assert select_html.split("<option")[1].startswith(' value="">Choose…<'), name
+        assert "selected" not in select_html, name
+    blanks = dict.fromkeys(("body", "fuel", "transmission", "drive", "steering", "condition"), "")
+    response = client.post(
+        "/listings/new", data=listing_form(client, **blanks, colour="", description="Typed by hand.")
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in (
+        "Choose the body.",
+        "Choose the fuel.",
+        "Choose the transmission.",
+        "Choose the drive.",
+        "Choose the steering side.",
+        "Choose the condition.",
+    ):
+        assert message in html
+    assert "Choose the colour" not in html  # colour may stay unchosen
+    # what was typed comes back
+    assert "Typed by hand." in html and 'value="85000"' in html and 'value="12500000"' in html
+    assert '<option selected value="' in html.split('name="model_id"')[1].split("</select>")[0]
+    assert db.session.scalar(select(Listing)) is None
+
+
+def test_the_generation_must_fit_the_year(client, auth, seller):
+    catalog = factories.make_catalog()
+    auth.login("seller")
+    response = client.post(
+        "/listings/new", data=listing_form(client, year=2019, generation_id=catalog["generation:XV50"].id)
+    )
+    assert response.status_code == 400
+    assert "XV50 was made in 2011–2017, not in 2019" in response.get_data(as_text=True)
+    ok = client.post("/listings/new", data=listing_form(client, year=2017, generation_id=catalog["generation:XV50"].id))
+    assert ok.status_code == 302
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

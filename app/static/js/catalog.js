@@ -32,6 +32,13 @@
 //     (event.detail.items is the list); on a failed request it receives "catalog:error"
 //     and stays enabled with only its placeholder, so the form remains usable.
 //   - Selects added later can be set up with window.garage.catalog.init(rootElement).
+//
+// Generations by year (on a generation CHILD select):
+//   data-catalog-year="#year"   the car's year input: generations not made in that year are
+//                               hidden and cannot be chosen, and a chosen one that no longer
+//                               fits goes back to the placeholder. The years come from the
+//                               JSON items (year_from, year_to: null while still made); for
+//                               options the server rendered, from the parent's URL (cached).
 (function () {
   "use strict";
 
@@ -176,14 +183,62 @@
     return Promise.all(parents.filter((parent) => !children.has(parent)).map(restore));
   }
 
+  // --- generations that fit the year -------------------------------------------------
+  function yearsOf(items) {
+    const years = new Map();
+    for (const item of items) {
+      if (typeof item.year_from === "number") years.set(String(item.id), [item.year_from, item.year_to]);
+    }
+    return years;
+  }
+
+  function filterByYear(select, input) {
+    const year = /^[0-9]{4}$/.test(input.value.trim()) ? Number(input.value.trim()) : null;
+    const years = select.catalogYears || new Map();
+    for (const option of realOptions(select)) {
+      const range = years.get(option.value);
+      const fits = !year || !range || (range[0] <= year && (range[1] === null || year <= range[1]));
+      option.hidden = !fits;
+      option.disabled = !fits;
+      if (!fits && option.selected) select.selectedIndex = 0;
+    }
+  }
+
+  function initYearFilter(select) {
+    const input = document.querySelector(select.dataset.catalogYear);
+    if (!input || select.dataset.catalogYearReady) return;
+    select.dataset.catalogYearReady = "1";
+    const apply = function () { filterByYear(select, input); };
+    input.addEventListener("input", apply);
+    input.addEventListener("change", apply);
+    select.addEventListener("catalog:filled", function (event) {
+      select.catalogYears = yearsOf(event.detail.items);
+      apply();
+    });
+    // Options the server rendered: their years come from the same JSON (one cached request).
+    const parent = document.querySelector('select[data-catalog-child="#' + select.id + '"]');
+    if (realOptions(select).length && parent && !isEmptyChoice(parent)) {
+      fetchItems(parent.dataset.catalogUrl.replace("{id}", encodeURIComponent(parent.value))).then(
+        function (items) { select.catalogYears = yearsOf(items); apply(); },
+        function () {} // without the years every generation stays choosable; the server checks
+      );
+    }
+  }
+
+  function initYearFilters(root) {
+    (root || document).querySelectorAll("select[data-catalog-year]").forEach(initYearFilter);
+  }
+
   const garage = (window.garage = window.garage || {});
   garage.catalog = { init: init, refill: refill };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
+      initYearFilters(document);
       init(document);
     });
   } else {
+    initYearFilters(document);
     init(document);
   }
 })();

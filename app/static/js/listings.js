@@ -1,5 +1,6 @@
-// Garage listings: favourite hearts, the photo manager (upload with previews and a progress
-// bar, reorder by drag or arrows, choose the cover, delete) and the full-screen gallery
+// Garage listings: favourite hearts, the photo manager (each chosen file uploads at once with
+// its own progress bar, Retry and Remove; reorder by drag or arrows, choose the cover, delete),
+// the draft's publish checklist and the full-screen gallery
 // viewer with keyboard navigation. Everything is wired through data attributes; no inline
 // script (CSP). Works on the search, listing, edit and favourites pages.
 (function () {
@@ -44,10 +45,7 @@
   function setUpPhotoManager(root) {
     const list = document.getElementById("photo-list");
     const input = document.getElementById("photo-input");
-    const uploadButton = document.getElementById("photo-upload");
-    const previews = document.getElementById("photo-previews");
-    const progress = document.getElementById("photo-progress");
-    const bar = document.getElementById("photo-progress-bar");
+    const queue = document.getElementById("photo-queue");
     const errorBox = document.getElementById("photo-errors");
     const d = root.dataset;
     let photos = Array.from(list.children).map(function (li) {
@@ -65,6 +63,7 @@
     }
 
     function render() {
+      root.dispatchEvent(new CustomEvent("photos:changed", { bubbles: true, detail: { count: photos.length } }));
       list.replaceChildren();
       photos.forEach(function (photo, index) {
         const li = document.createElement("li");
@@ -147,92 +146,133 @@
         .catch(function (error) { showErrors([error.message]); });
     }
 
-    input.addEventListener("change", function () {
-      previews.replaceChildren();
-      Array.from(input.files).forEach(function (file) {
-        const figure = document.createElement("figure");
-        figure.className = "photo-preview m-0 text-center small";
-        const img = document.createElement("img");
-        img.src = URL.createObjectURL(file);
-        img.alt = "";
-        img.width = 120;
-        img.height = 90;
-        img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
-        const caption = document.createElement("figcaption");
-        caption.className = "text-truncate";
-        caption.textContent = file.name;
-        figure.append(img, caption);
-        previews.appendChild(figure);
-      });
-      uploadButton.disabled = input.files.length === 0;
-    });
+    // --- uploads: each chosen file goes at once, one at a time (the server numbers the
+    // photos in order), with its own preview, progress bar, Retry on failure and Remove.
+    const waiting = [];
+    let current = null;
 
-    // Files go one per request (the server's request size limit applies per file, and one
-    // bad file does not sink the others); the bar shows the bytes of the whole selection.
-    uploadButton.addEventListener("click", function () {
-      const files = Array.from(input.files);
-      if (!files.length) return;
-      const total = files.reduce(function (sum, file) { return sum + file.size; }, 0) || 1;
-      let done = 0;
-      const errors = [];
-      progress.classList.remove("d-none");
+    function uploadTile(file) {
+      const li = document.createElement("li");
+      li.className = "photo-upload card p-1 small";
+      const img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      img.alt = "";
+      img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
+      const name = document.createElement("div");
+      name.className = "text-truncate mt-1";
+      name.textContent = file.name;
+      const progress = document.createElement("div");
+      progress.className = "progress my-1";
+      progress.setAttribute("role", "progressbar");
+      progress.setAttribute("aria-label", d.labelProgress.replace("{name}", file.name));
+      progress.setAttribute("aria-valuemin", "0");
+      progress.setAttribute("aria-valuemax", "100");
+      progress.setAttribute("aria-valuenow", "0");
+      const bar = document.createElement("div");
+      bar.className = "progress-bar";
       bar.style.width = "0%";
-      uploadButton.disabled = true;
-      input.disabled = true;
+      progress.appendChild(bar);
+      const status = document.createElement("div");
+      status.className = "photo-upload-status text-body-secondary";
+      const actions = document.createElement("div");
+      actions.className = "d-flex gap-1";
+      const job = { file: file, li: li, progress: progress, bar: bar, status: status, xhr: null };
+      job.retry = button(d.labelRetry, "btn-outline-primary photo-retry d-none", function () { enqueue(job); });
+      actions.append(job.retry, button(d.labelRemove, "btn-outline-secondary photo-remove", function () { discard(job); }));
+      li.append(img, name, progress, status, actions);
+      return job;
+    }
 
-      function setProgress(bytes) {
-        const percent = Math.min(100, Math.round((bytes / total) * 100));
-        bar.style.width = percent + "%";
-        progress.setAttribute("aria-valuenow", String(percent));
-      }
+    function setJobProgress(job, percent) {
+      job.bar.style.width = percent + "%";
+      job.progress.setAttribute("aria-valuenow", String(percent));
+    }
 
-      function finish() {
-        progress.classList.add("d-none");
-        input.disabled = false;
-        input.value = "";
-        previews.replaceChildren();
-        showErrors(errors);
-        root.dispatchEvent(new CustomEvent("photos:uploaded", { bubbles: true, detail: { photos: photos } }));
-      }
+    function enqueue(job) {
+      job.retry.classList.add("d-none");
+      job.bar.classList.remove("bg-danger");
+      job.status.classList.remove("text-danger");
+      job.status.textContent = d.labelWaiting;
+      setJobProgress(job, 0);
+      waiting.push(job);
+      pump();
+    }
 
-      function next(index) {
-        if (index >= files.length) { finish(); return; }
-        const file = files[index];
-        const data = new FormData();
-        data.append("photos", file);
-        const xhr = new XMLHttpRequest();
-        xhr.open("POST", d.uploadUrl);
-        xhr.setRequestHeader("X-CSRFToken", d.csrf);
-        xhr.setRequestHeader("Accept", "application/json");
-        xhr.upload.addEventListener("progress", function (event) {
-          if (event.lengthComputable) setProgress(done + (event.loaded / event.total) * file.size);
-        });
-        xhr.addEventListener("load", function () {
-          let answer = null;
-          try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
-          if (answer && answer.photos) { photos = answer.photos; render(); }
-          if (!answer) errors.push(file.name + ": " + d.labelFailed);
-          else {
-            (answer.errors || []).forEach(function (e) { errors.push(e.file + ": " + e.error); });
-            if (answer.message) errors.push(file.name + ": " + answer.message);
-            else if (answer.error && !answer.errors) errors.push(file.name + ": " + answer.error);
-          }
-          done += file.size;
-          setProgress(done);
-          next(index + 1);
-        });
-        xhr.addEventListener("error", function () {
-          errors.push(file.name + ": " + d.labelFailed);
-          done += file.size;
-          next(index + 1);
-        });
-        xhr.send(data);
+    function discard(job) {
+      const index = waiting.indexOf(job);
+      if (index >= 0) waiting.splice(index, 1);
+      if (job.xhr) job.xhr.abort();
+      job.li.remove();
+    }
+
+    function failed(job, message) {
+      job.bar.classList.add("bg-danger");
+      setJobProgress(job, 100);
+      job.status.classList.add("text-danger");
+      job.status.textContent = message || d.labelFailed;
+      job.retry.classList.remove("d-none");
+    }
+
+    // The reason the server gave, in the page's language, or the generic one.
+    function reasonOf(answer) {
+      if (!answer) return d.labelFailed;
+      if (answer.errors && answer.errors.length) return answer.errors[0].error;
+      return answer.message || answer.error || d.labelFailed;
+    }
+
+    function pump() {
+      if (current || !waiting.length) return;
+      const job = (current = waiting.shift());
+      const data = new FormData();
+      data.append("photos", job.file);
+      const xhr = (job.xhr = new XMLHttpRequest());
+      xhr.open("POST", d.uploadUrl);
+      xhr.setRequestHeader("X-CSRFToken", d.csrf);
+      xhr.setRequestHeader("Accept", "application/json");
+      job.status.textContent = d.labelUploading;
+      xhr.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) setJobProgress(job, Math.min(99, Math.round((event.loaded / event.total) * 100)));
+      });
+      function done() {
+        job.xhr = null;
+        current = null;
+        pump();
       }
-      next(0);
+      xhr.addEventListener("load", function () {
+        let answer = null;
+        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+        if (answer && answer.photos) { photos = answer.photos; render(); }
+        if (xhr.status === 200 && answer && !(answer.errors && answer.errors.length)) job.li.remove();
+        else failed(job, reasonOf(answer));
+        done();
+      });
+      xhr.addEventListener("error", function () { failed(job, d.labelFailed); done(); });
+      xhr.addEventListener("abort", done);
+      xhr.send(data);
+    }
+
+    input.addEventListener("change", function () {
+      Array.from(input.files).forEach(function (file) {
+        const job = uploadTile(file);
+        queue.appendChild(job.li);
+        enqueue(job);
+      });
+      input.value = "";
     });
 
     render();
   }
+
+  // --- the draft's checklist: Publish is enabled once the listing has a photo -----------
+  document.addEventListener("photos:changed", function (event) {
+    const check = document.getElementById("check-photos");
+    if (!check) return;
+    const ready = event.detail.count > 0;
+    check.classList.toggle("is-done", ready);
+    check.classList.toggle("is-todo", !ready);
+    document.getElementById("publish-button").disabled = !ready;
+    document.getElementById("publish-hint").hidden = ready;
+  });
 
   // --- gallery: the full-screen viewer opens at the clicked photo -----------------------
   const viewer = document.getElementById("viewer");
