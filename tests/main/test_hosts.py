@@ -55,10 +55,11 @@ def test_the_reset_link_comes_from_site_url_whatever_trusted_host_was_used(clien
     assert "127.0.0.1" not in outbox[-1].get_content()
 
 
-def test_the_confirmation_and_taken_address_mails_link_to_site_url(client, db):
+def test_the_confirmation_and_taken_address_mails_link_to_site_url(app, db):
     make_user("first", email="taken@example.com")
     outbox.clear()
     for email in ("fresh@example.com", "taken@example.com"):
+        client = app.test_client()  # a new visitor each time: sign-up signs the first one in
         token = csrf_token(client, "/auth/register")
         client.post(
             "/auth/register",
