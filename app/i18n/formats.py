@@ -6,6 +6,7 @@ Template filters (and the same functions for Python code):
     {{ 13900000|number }}           13 900 000
     {{ 84000|mileage }}             84 000 км           (en: 84,000 km)
     {{ 2.5|engine_volume }}         2,5 л
+    {{ 150|power }}                 150 л. с.
     {{ dt|date }}                   1 дек. 2026 г.
     {{ dt|datetime }}               1 дек. 2026 г., 15:13   (never seconds)
     {{ dt|time }}                   15:13
@@ -17,13 +18,14 @@ Datetimes are naive UTC from the database; they are shown in BABEL_DEFAULT_TIMEZ
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel.dates import get_datetime_format
 from babel.units import format_unit
 from flask import Flask
 from flask_babel import format_date, format_decimal, format_time, format_timedelta, get_locale
+from jinja2 import pass_context
 
 from app.catalog.choices import CURRENCIES
 from app.models.user import utcnow
@@ -64,9 +66,24 @@ def format_date_only(value: date | datetime | None, style: str = "medium") -> st
     return format_date(value, style)
 
 
-def format_time_short(value: datetime | None) -> str:
-    """ "15:13" in the site's time zone (en: "3:13 PM"); the same pattern chat.js uses."""
-    return "" if value is None else format_time(value, "short")
+def format_power(hp: int | None) -> str:
+    """ "150 л. с." (ru), "150 а. к." (kk), "150 hp" (en)."""
+    return "" if hp is None else format_unit(hp, "power-horsepower", length="short", locale=get_locale())
+
+
+def format_time_short(value: datetime | str | None) -> str:
+    """ "15:13" in the site's time zone (en: "3:13 PM"); garage.formatTime in JS gives the same.
+
+    Also takes the ISO text of the chat payloads ("2026-12-01T10:13:38.123456Z", UTC)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.removesuffix("Z"))
+        except ValueError:
+            return ""
+        value = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+    return format_time(value, "short")
 
 
 def format_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -88,6 +105,19 @@ def timeago(value: datetime | None) -> str:
     return format_timedelta(-delta, add_direction=True, threshold=1.0)
 
 
+def group_plural_numbers(app: Flask) -> None:
+    """`ngettext("%(num)s car", ...)` in templates shows "1 234 машины", not "1234": `num`
+    (unless given) is the count formatted for the locale; the plural is still chosen by it."""
+    jinja_ngettext = app.jinja_env.globals["ngettext"]
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", format_number(num))
+        return jinja_ngettext(context, singular, plural, num, **variables)
+
+    app.jinja_env.globals["ngettext"] = ngettext
+
+
 def register_filters(app: Flask) -> None:
     from app.i18n.phone import format_phone
 
@@ -95,8 +125,8 @@ def register_filters(app: Flask) -> None:
         "number": format_number,
         "price": format_price,
         "mileage": format_mileage,
-        "km": format_mileage,
         "engine_volume": format_engine_volume,
+        "power": format_power,
         "date": format_date_only,
         "time": format_time_short,
         "datetime": format_datetime,
@@ -104,3 +134,4 @@ def register_filters(app: Flask) -> None:
         "phone": format_phone,
     }
     app.jinja_env.filters.update(filters)
+    group_plural_numbers(app)

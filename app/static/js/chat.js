@@ -96,10 +96,8 @@
     return node;
   }
 
-  function timeText(iso) {
-    const date = new Date(iso);
-    return isNaN(date) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
+  // The server's |time: same site time zone, pattern and language (garage.js).
+  const timeText = window.garage.formatTime;
 
   function listingCard(card) {
     const link = el("a", "chat-listing card text-reset text-decoration-none mb-2");
@@ -116,7 +114,7 @@
     const text = el("div", "small");
     text.appendChild(el("div", "fw-semibold", card.title));
     text.appendChild(el("div", "", card.price_text));
-    const details = [card.year, card.mileage_km != null ? card.mileage_km + " " + d.tKm : null, card.city];
+    const details = [card.year, card.mileage_km != null ? window.garage.formatMileage(card.mileage_km) : null, card.city];
     text.appendChild(el("div", "text-body-secondary", details.filter(Boolean).join(" · ")));
     row.appendChild(text);
     link.appendChild(row);
@@ -382,7 +380,7 @@
           showError("");
           show(answer.message);
         } else {
-          showError((answer && answer.error) || xhr.statusText || "Upload failed");
+          showError((answer && answer.error) || window.garage.t("upload_failed"));
         }
       });
       xhr.send(data);

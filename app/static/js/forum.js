@@ -41,12 +41,13 @@
           });
         })
         .then(function (result) {
-          if (!result.ok) throw new Error(result.body.message || result.body.error || "Upload failed");
+          if (!result.ok) throw { shown: result.body.message || result.body.error };
           insertAtCursor(textarea, result.body.markdown + "\n");
           status.textContent = "";
         })
         .catch(function (error) {
-          status.textContent = error.message;
+          // the server's own (translated) reason, else ours: never the browser's English
+          status.textContent = (error && error.shown) || window.garage.t("upload_failed");
           status.classList.add("text-danger");
         })
         .finally(function () {

@@ -31,6 +31,11 @@
     });
   };
 
+  // "84 000 км": the locale's grouping and unit, as the server's |mileage.
+  garage.formatMileage = function (km) {
+    return new Intl.NumberFormat(i18n.locale || "ru", { style: "unit", unit: "kilometer" }).format(km);
+  };
+
   // The hour and minute of `date` in the site's time zone, whatever the browser's zone.
   const clock = new Intl.DateTimeFormat("en-GB", {
     timeZone: i18n.timeZone || "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23",

@@ -125,7 +125,7 @@
         credentials: "same-origin",
       }).then(function (response) {
         return response.json().then(function (data) {
-          if (!response.ok) throw new Error(data.error || d.labelFailed);
+          if (!response.ok) throw { shown: data.error };
           return data;
         });
       });
@@ -137,13 +137,18 @@
       ids.splice(to, 0, moved);
       postJSON(d.orderUrl, { ids: ids })
         .then(function (data) { photos = data.photos; render(); showErrors([]); })
-        .catch(function (error) { showErrors([error.message]); });
+        .catch(failed);
+    }
+
+    // The server's own (translated) reason, else ours: never a browser's English message.
+    function failed(error) {
+      showErrors([(error && error.shown) || d.labelFailed]);
     }
 
     function remove(id) {
       postJSON(d.deleteUrl.replace("/photos/0/", "/photos/" + id + "/"))
         .then(function (data) { photos = data.photos; render(); showErrors([]); })
-        .catch(function (error) { showErrors([error.message]); });
+        .catch(failed);
     }
 
     // --- uploads: each chosen file goes at once, one at a time (the server numbers the
