@@ -86,7 +86,11 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Failed sign-ins (app/auth/throttle.py, docs/security.md): per client address, per
+    # account and address, and per account for browsers that never signed in to it.
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 10 minutes")
+    LOGIN_PAIR_LIMIT = os.environ.get("LOGIN_PAIR_LIMIT", "10 per 10 minutes")
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
     # Behind nginx: trust one proxy hop for the client address and scheme. Never the
     # forwarded host unless PROXY_FIX_X_HOST=1 (links in mails come from SITE_URL anyway).
     PROXY_FIX = env_bool("PROXY_FIX", False)

@@ -517,8 +517,10 @@ def phase_ratelimit(args, state: dict) -> None:
     check(
         statuses[-1] == 429, f"the app answers failed sign-ins with 429 within {args.login_limit + 3} tries", statuses
     )
-    check("X-Request-ID" in response.headers, "that 429 is the app's per-address limit (LOGIN_RATE_LIMIT)")
+    check("X-Request-ID" in response.headers, "that 429 is the app's per-address limit (LOGIN_ADDRESS_LIMIT)")
     check(statuses.count(200) == args.login_limit, f"{args.login_limit} failures were allowed first", statuses)
+    check("Try again in" in response.text, "the 429 page says when to try again")
+    check(response.headers.get("Retry-After", "").isdigit(), "with Retry-After", response.headers)
     flood = [Visitor(args.base).get("/auth/register").status_code for _ in range(60)]
     check(429 in flood, "nginx limits a flood of requests to the sign-up page", flood)
 

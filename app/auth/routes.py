@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from app.auth.session import banned_user_for
+from app.auth.throttle import SignInLimits, remember_device
 from app.chat.presence import disconnect_user
 from app.extensions import db, limiter
 from app.i18n.formats import format_datetime
+from app.main.errors import render_error
 
 
 def safe_next(target: str | None) -> str | None:
@@ -24,20 +28,6 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
         return None
     return target
-
-
-def login_attempt_key() -> str:
-    """Rate-limit key per account: whatever name or email the visitor typed."""
-    return "login:" + (request.form.get("login") or "").strip().casefold()[:254]
-
-
-def login_failed(response) -> bool:
-    # A successful sign-in redirects; only failures use up the allowance.
-    return response.status_code != 302
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -66,25 +56,43 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed)
-@limiter.limit(login_limit, methods=["POST"], key_func=login_attempt_key, deduct_when=login_failed)
 def login():
-    """Sign in by username or email. Banned users are told why and until when."""
+    """Sign in by username or email. Banned users are told why and until when.
+
+    Refuses with a 429 page (and does not check the password) while a sign-in limit of
+    app/auth/throttle.py holds: per address, per account and address, per account for
+    browsers that never signed in to it."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.find_by_login(form.login.data)
-        if user is None or not user.check_password(form.password.data):
+        limits = SignInLimits.for_request(user, form.login.data)
+        if wait := limits.wait_seconds():
+            return too_many_sign_ins(wait)
+        if not services.password_matches(user, form.password.data):
+            limits.failed()
             form.password.errors.append(_("Wrong username or password."))
         elif user.is_banned:
+            limits.succeeded()
             form.login.errors.append(ban_message(user))
         else:
+            limits.succeeded()
             session.clear()  # a fresh session: nothing carried over from before sign-in
             login_user(user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s!", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            response = redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            remember_device(response, limits.account)
+            return response
     return render_template("auth/login.html", form=form)
+
+
+def too_many_sign_ins(wait: int):
+    """The 429 page saying when the next try is possible (and Retry-After for machines)."""
+    when = format_timedelta(timedelta(seconds=wait), add_direction=True, threshold=0.9)
+    response = make_response(render_error(429, _("Too many failed sign-ins. Try again %(when)s.", when=when)))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.before_app_request
@@ -163,7 +171,8 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    """Choose a new password through a signed, expiring, single-use link."""
+    """Choose a new password through a signed, expiring, single-use link. The browser that
+    used it becomes a known device of the account (no per-account sign-in limit holds it)."""
     user = services.user_for_reset_token(token)
     if user is None:
         flash(_("This reset link is invalid, used or expired. Ask for a new one."), "danger")
@@ -174,7 +183,13 @@ def reset_password(token: str):
         db.session.commit()
         disconnect_user(user.id)
         flash(_("Your password is set. Sign in with it now."), "success")
-        return redirect(url_for("auth.login"))
+        # The owner proved the mailbox: this browser and address are theirs, whatever
+        # strangers did to the account's sign-in limits.
+        limits = SignInLimits.for_request(user, user.username)
+        limits.succeeded()
+        response = redirect(url_for("auth.login"))
+        remember_device(response, limits.account)
+        return response
     return render_template("auth/reset_password.html", form=form)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.validators import username_key
 from app.extensions import db
@@ -24,6 +28,21 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(
         select(User).where(or_(User.username_key == username_key(login), User.email == login.lower()))
     )
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's. For no user, the same hashing work is done against
+    a stand-in hash, so the answer takes as long for an unknown login as for a real one."""
+    if user is None:
+        check_password_hash(stand_in_hash(), password)
+        return False
+    return user.check_password(password)
+
+
+@cache
+def stand_in_hash() -> str:
+    """A hash of a random secret with the method and cost real passwords get."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def username_taken(username: str) -> bool:
@@ -50,6 +69,7 @@ def register(username: str, email: str, password: str) -> User | None:
     which addresses have accounts.
     """
     if email_taken(email):
+        generate_password_hash(password)  # the work a new account costs: the timing tells nothing
         send_email(
             email,
             _("Someone tried to register with your address"),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from flask import Flask, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -37,6 +41,18 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail), code
 
 
+def wait_message() -> str:
+    """What a Flask-Limiter 429 tells the person: when the limit they hit resets."""
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return str(_l("Too many attempts. Wait a minute and try again."))
+    wait = timedelta(seconds=max(1, current.reset_at - time.time()))
+    when = format_timedelta(wait, add_direction=True, threshold=0.9)
+    return str(_l("Too many attempts. Try again %(when)s.", when=when))
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -51,7 +67,7 @@ def register(app: Flask) -> None:
             return error
         detail = None
         if code == 429:
-            detail = str(_l("Too many attempts. Wait a minute and try again."))
+            detail = wait_message()
         elif code in (400, 403) and error.description and error.description != type(error).description:
             detail = error.description  # a message chosen by our own code
         return render_error(code, detail)
