@@ -20,11 +20,13 @@ from app.catalog.choices import (
     STEERING,
     TRANSMISSIONS,
 )
-from app.extensions import db
+from app.extensions import db, limiter
+from app.i18n.phone import format_phone
 from app.listings import bp, display, services
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
 from app.listings.filters import Filters, MultiArgs
 from app.listings.forms import DeleteForm, ListingForm, SaveSearchForm
+from app.listings.phone import record_reveal, seller_phone, tel_link
 from app.listings.photos import PhotoLimit, add_photo, ordered_photos, photo_json, reorder_photos
 from app.listings.photos import delete_photo as remove_photo
 from app.listings.saved_searches import delete_saved_search as remove_saved_search
@@ -257,10 +259,53 @@ def show(listing_id: int):
         choices=CHOICES,
         chat_url=chat_url(listing),
         seller_unavailable=listing.seller.is_banned,
+        has_phone=seller_phone(listing.seller) is not None,
         report_url=report_url(listing),
         status_form=DeleteForm(),
         status_label=status_label,
     )
+
+
+def phone_key() -> str:
+    """Rate-limit key for phone reveals: per member, whatever address they come from."""
+    return f"phone:{current_user.get_id() if current_user.is_authenticated else request.remote_addr}"
+
+
+@bp.route("/<int:listing_id>/phone", methods=["POST"])
+@limiter.limit("30 per hour", key_func=phone_key)
+def reveal_phone(listing_id: int):
+    """Show a signed-in member the seller's phone and count it (once per member): JSON for
+    the Call button, a flash for a plain form. Guests are sent to sign in (401 in JSON);
+    refused for hidden listings (404), a banned seller (403) and a seller without a phone
+    to show (404); 30 reveals an hour per member."""
+    listing = get_listing_or_404(listing_id)
+    json_wanted = request.accept_mimetypes.best == "application/json"
+    if not current_user.is_authenticated:
+        sign_in = url_for("auth.login", next=url_for("listings.show", listing_id=listing.id))
+        if json_wanted:
+            return jsonify(error=_("Sign in to see the phone."), sign_in=sign_in), 401
+        return redirect(sign_in)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    phone = seller_phone(listing.seller)
+    if listing.seller.is_banned:
+        return phone_refused(listing, _("The seller is unavailable: this account is suspended."), 403, json_wanted)
+    if phone is None:
+        message = _("The seller has not shared a phone number. Write to them instead.")
+        return phone_refused(listing, message, 404, json_wanted)
+    record_reveal(listing, current_user)
+    db.session.commit()
+    if json_wanted:
+        return jsonify(phone=format_phone(phone), tel=tel_link(phone))
+    flash(_("The seller's phone: %(phone)s", phone=format_phone(phone)), "info")
+    return redirect(url_for("listings.show", listing_id=listing.id))
+
+
+def phone_refused(listing: Listing, message: str, code: int, json_wanted: bool):
+    if json_wanted:
+        return jsonify(error=message), code
+    flash(message, "warning")
+    return redirect(url_for("listings.show", listing_id=listing.id))
 
 
 def chat_url(listing: Listing) -> str | None:

@@ -6,6 +6,16 @@
 (function () {
   "use strict";
 
+  // A form sent by fetch, asking for JSON.
+  function postForm(form) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+  }
+
   // --- favourites: the heart form becomes a fetch toggle --------------------------------
   document.addEventListener("submit", function (event) {
     const form = event.target;
@@ -16,12 +26,7 @@
     if (!form.classList.contains("favorite-form")) return;
     event.preventDefault();
     const button = form.querySelector(".favorite-button");
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
+    postForm(form)
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
         return response.json();
@@ -267,6 +272,40 @@
 
     render();
   }
+
+  // --- Call: a tap asks the server for the phone (it counts the reveal), then every Call
+  // button on the page becomes a tel: link showing the number -------------------------
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.classList.contains("phone-form")) return;
+    event.preventDefault();
+    function say(text) {
+      document.querySelectorAll(".phone-message").forEach(function (box) { box.textContent = text; });
+    }
+    postForm(form)
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (response.status === 401 && data.sign_in) window.location.assign(data.sign_in);
+          if (!response.ok) throw new Error(data.error || data.message || form.dataset.labelFailed);
+          return data;
+        });
+      })
+      .then(function (data) {
+        document.querySelectorAll(".phone-form").forEach(function (other) {
+          const button = other.querySelector(".phone-reveal");
+          const link = document.createElement("a");
+          link.className = button.className.replace("phone-reveal", "phone-link");
+          link.id = button.id;
+          link.href = data.tel;
+          link.textContent = data.phone;
+          other.replaceWith(link);
+        });
+        say("");
+      })
+      .catch(function (error) {
+        say(error.message || form.dataset.labelFailed);
+      });
+  });
 
   // --- the draft's checklist: Publish is enabled once the listing has a photo -----------
   document.addEventListener("photos:changed", function (event) {
