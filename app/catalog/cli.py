@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from app.catalog.loader import DATA_DIR, CatalogDataError, load_catalog
+from app.catalog.loader import DATA_DIR, CatalogDataError, load_catalog, refresh_listings
 from app.extensions import db
 
 catalog_cli = AppGroup("catalog", help="The make/model catalogue and locations.")
@@ -32,8 +32,11 @@ def load_command(data_dir: str | None):
     except CatalogDataError as error:
         db.session.rollback()
         raise click.ClickException(f"catalogue data is invalid: {error}") from error
+    refreshed = refresh_listings(report)
     db.session.commit()
     click.echo(f"{report.summary()} ({time.perf_counter() - started:.2f} s)")
+    if refreshed:
+        click.echo(f"search text refreshed for {refreshed} listings of the changed makes and models")
     extra = {name: c.extra for name, c in report.tables.items() if c.extra}
     if extra:
         kept = ", ".join(f"{n} {name}" for name, n in extra.items())

@@ -10,6 +10,11 @@ time.
 It is bulk work: a handful of SELECTs to read what exists, then one multi-row INSERT and
 one executemany UPDATE per table and level. It adds and flushes; the caller commits once.
 
+Local names and aliases (formats in README "Catalogue"): a make may carry "aliases" (its
+Cyrillic spellings) and "model_aliases" {model name: [spellings]}; a region "name_ru" and
+"name_kk"; a city is an English name or {"name", "name_ru", "name_kk"}. A missing local name
+stays empty and the English one is shown.
+
 It refuses data that cannot be loaded (a missing name, a generation whose last year is
 before its first, duplicate slugs within a parent) with a `CatalogDataError` naming the
 offending entry, before anything is written.
@@ -55,9 +60,12 @@ class Counts:
 
 @dataclass
 class LoadReport:
-    """What a load did, per table."""
+    """What a load did, per table, and which makes and models changed (name or aliases: the
+    search text of their listings must follow)."""
 
     tables: dict[str, Counts] = field(default_factory=lambda: {name: Counts() for name in TABLES})
+    changed_brands: set[int] = field(default_factory=set)
+    changed_models: set[int] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -99,12 +107,35 @@ def unique(items: list[dict], key: str, where: str) -> None:
         seen.add(item[key])
 
 
+def read_aliases(raw: Any, where: str) -> str:
+    """A list of spellings → "Камри, Кэмри" (stored as one text); anything else is refused."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, list) or not all(isinstance(a, str) and a.strip() and "," not in a for a in raw):
+        raise CatalogDataError(f"{where}: aliases must be a list of names without commas")
+    return ", ".join(a.strip() for a in raw)
+
+
+def local_names(raw: Any, where: str) -> dict[str, str]:
+    """{"name_ru": ..., "name_kk": ...} of an entry ("" when missing)."""
+    names = {}
+    for key in ("name_ru", "name_kk"):
+        value = raw.get(key, "") if isinstance(raw, dict) else ""
+        if not isinstance(value, str):
+            raise CatalogDataError(f"{where}: {key} must be text")
+        names[key] = value.strip()
+    return names
+
+
 def read_makes(path: Path) -> list[dict]:
     """Makes from makes.json as plain dicts, checked."""
     makes = []
     for index, raw in enumerate(read_json(path).get("makes", [])):
         name = require_name(raw, f"{path.name}: make #{index + 1}")
         where = f"{path.name}: {name}"
+        model_aliases = raw.get("model_aliases") or {}
+        if not isinstance(model_aliases, dict) or set(model_aliases) - set(raw.get("models") or {}):
+            raise CatalogDataError(f"{where}: model_aliases must name models of this make")
         models = []
         for model_name, generations in (raw.get("models") or {}).items():
             model_name = require_name(model_name, where)
@@ -117,7 +148,8 @@ def read_makes(path: Path) -> list[dict]:
                     raise CatalogDataError(f"{where} {model_name}: generation {gen!r} has bad years or no name")
                 gens.append({"name": gen_name, "year_from": year_from, "year_to": year_to})
             unique(gens, "name", f"{where} {model_name}")
-            models.append({"name": model_name, "slug": slugify(model_name), "generations": gens})
+            aliases = read_aliases(model_aliases.get(model_name), f"{where} {model_name}")
+            models.append({"name": model_name, "slug": slugify(model_name), "aliases": aliases, "generations": gens})
         unique(models, "slug", where)
         makes.append(
             {
@@ -125,6 +157,7 @@ def read_makes(path: Path) -> list[dict]:
                 "slug": raw.get("slug") or slugify(name),
                 "country": raw.get("country", ""),
                 "popular": bool(raw.get("popular", False)),
+                "aliases": read_aliases(raw.get("aliases"), where),
                 "models": models,
             }
         )
@@ -138,9 +171,14 @@ def read_locations(path: Path) -> list[dict]:
     regions = []
     for index, raw in enumerate(read_json(path).get("regions", [])):
         name = require_name(raw, f"{path.name}: region #{index + 1}")
-        cities = [{"name": (n := require_name(c, f"{path.name}: {name}")), "slug": slugify(n)} for c in raw["cities"]]
-        unique(cities, "slug", f"{path.name}: {name}")
-        regions.append({"name": name, "slug": raw.get("slug") or slugify(name), "cities": cities})
+        where = f"{path.name}: {name}"
+        cities = [
+            {"name": (n := require_name(c, where)), "slug": slugify(n), **local_names(c, f"{where} {n}")}
+            for c in raw["cities"]
+        ]
+        unique(cities, "slug", where)
+        slug = raw.get("slug") or slugify(name)
+        regions.append({"name": name, "slug": slug, **local_names(raw, where), "cities": cities})
     unique(regions, "slug", path.name)
     unique(regions, "name", path.name)
     return regions
@@ -149,11 +187,12 @@ def read_locations(path: Path) -> list[dict]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def sync(model: type, wanted: list[dict], key: tuple[str, ...], fields: tuple[str, ...], counts: Counts) -> None:
+def sync(model: type, wanted: list[dict], key: tuple[str, ...], fields: tuple[str, ...], counts: Counts) -> list[dict]:
     """Make the rows of `model` match `wanted` (rows not wanted are counted, not deleted).
 
     Rows are matched on the `key` columns; `fields` are compared and updated. New rows are
-    inserted in one multi-row INSERT, changed ones updated in one executemany.
+    inserted in one multi-row INSERT, changed ones updated in one executemany. Returns the
+    updates ({"id", *fields}).
     """
     columns = [getattr(model, name) for name in ("id", *key, *fields)]
     existing = {tuple(row[1 : 1 + len(key)]): row for row in db.session.execute(select(*columns))}
@@ -174,6 +213,7 @@ def sync(model: type, wanted: list[dict], key: tuple[str, ...], fields: tuple[st
     if to_update:
         db.session.execute(update(model), to_update)
         counts.updated += len(to_update)
+    return to_update
 
 
 def ids_by(model: type, *key: str) -> dict[tuple, int]:
@@ -194,22 +234,36 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadReport:
     report = LoadReport()
     t = report.tables
 
-    sync(Brand, makes, ("slug",), ("name", "country", "popular"), t["makes"])
+    updated = sync(Brand, makes, ("slug",), ("name", "country", "popular", "aliases"), t["makes"])
+    report.changed_brands = {row["id"] for row in updated}
     brand_ids = ids_by(Brand, "slug")
     models = [{**m, "brand_id": brand_ids[(make["slug"],)]} for make in makes for m in make["models"]]
-    sync(CarModel, models, ("brand_id", "slug"), ("name",), t["models"])
+    updated = sync(CarModel, models, ("brand_id", "slug"), ("name", "aliases"), t["models"])
+    report.changed_models = {row["id"] for row in updated}
     model_ids = ids_by(CarModel, "brand_id", "slug")
     generations = [{**g, "model_id": model_ids[(m["brand_id"], m["slug"])]} for m in models for g in m["generations"]]
     sync(Generation, generations, ("model_id", "name"), ("year_from", "year_to"), t["generations"])
 
-    sync(Region, regions, ("slug",), ("name",), t["regions"])
+    sync(Region, regions, ("slug",), ("name", "name_ru", "name_kk"), t["regions"])
     region_ids = ids_by(Region, "slug")
     cities = [{**c, "region_id": region_ids[(r["slug"],)]} for r in regions for c in r["cities"]]
-    sync(City, cities, ("region_id", "slug"), ("name",), t["cities"])
+    sync(City, cities, ("region_id", "slug"), ("name", "name_ru", "name_kk"), t["cities"])
     db.session.flush()
     return report
 
 
+def refresh_listings(report: LoadReport) -> int:
+    """The listings of makes and models whose names or aliases changed get their search text
+    recomputed (when the listings feature is installed); how many."""
+    try:
+        from app.listings.copies import refresh_search_texts
+    except ImportError:
+        return 0
+    return refresh_search_texts(report.changed_brands, report.changed_models)
+
+
 def load_catalog_summary() -> str:
     """`flask seed` loader: load the catalogue (idempotent) and say what happened."""
-    return load_catalog().summary()
+    report = load_catalog()
+    refresh_listings(report)
+    return report.summary()

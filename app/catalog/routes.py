@@ -9,6 +9,8 @@ by browsers and proxies for an hour (Cache-Control: public, max-age=3600).
 - GET /catalog/models/<id>/generations    [{id, name, year_from, year_to, label}], newest first
 - GET /catalog/regions                    [{id, name}], by name
 - GET /catalog/regions/<id>/cities        [{id, name}], by name
+Region and city names are in the page's language (catalog.js adds `lang=`, so a cached
+answer in one language is never shown in another).
 """
 
 from __future__ import annotations
@@ -63,13 +65,13 @@ def model_generations(model_id: int):
 
 @bp.get("/regions")
 def regions():
-    """All regions, by name."""
-    return cached_json([{"id": r.id, "name": r.name} for r in services.list_regions()])
+    """All regions, by name, in the page's language."""
+    return cached_json([{"id": region_id, "name": name} for region_id, name in services.region_choices()])
 
 
 @bp.get("/regions/<int:region_id>/cities")
 def region_cities(region_id: int):
-    """The cities of one region, by name; 404 for an unknown region."""
+    """The cities of one region, by name, in the page's language; 404 for an unknown region."""
     if services.get_region(region_id) is None:
         return not_found(_("No such region in the catalogue."))
-    return cached_json([{"id": c.id, "name": c.name} for c in services.cities_of(region_id)])
+    return cached_json([{"id": city_id, "name": name} for city_id, name in services.city_choices(region_id)])

@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n.locale import current_language
 from app.models import Brand, CarModel, City, Generation, Region
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
@@ -71,15 +72,21 @@ def generations_of(model_id: int | None) -> list[Generation]:
 
 
 def list_regions() -> list[Region]:
-    """Every region, by name."""
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
+    """Every region, by its name in the page's language."""
+    return by_local_name(db.session.scalars(select(Region)))
 
 
 def cities_of(region_id: int | None) -> list[City]:
-    """The cities of one region, by name."""
+    """The cities of one region, by their names in the page's language."""
     if not valid_id(region_id):
         return []
-    return list(db.session.scalars(select(City).where(City.region_id == region_id).order_by(City.name)))
+    return by_local_name(db.session.scalars(select(City).where(City.region_id == region_id)))
+
+
+def by_local_name(places) -> list:
+    """Regions or cities sorted as a reader of the page's language expects (a few dozen rows)."""
+    language = current_language()
+    return sorted(places, key=lambda place: place.local_name(language).casefold())
 
 
 # --- WTForms choices: (id, label) pairs in the same order as the JSON -----------------
@@ -102,9 +109,11 @@ def generation_choices(model_id: int | None) -> list[tuple[int, str]]:
 
 def region_choices() -> list[tuple[int, str]]:
     """Regions as select choices."""
-    return [(region.id, region.name) for region in list_regions()]
+    language = current_language()
+    return [(region.id, region.local_name(language)) for region in list_regions()]
 
 
 def city_choices(region_id: int | None) -> list[tuple[int, str]]:
     """Cities of a region as select choices; empty without a region."""
-    return [(city.id, city.name) for city in cities_of(region_id)] if region_id else []
+    language = current_language()
+    return [(city.id, city.local_name(language)) for city in cities_of(region_id)] if region_id else []

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from app.admin.services import log_action
@@ -387,6 +387,10 @@ def move_category(category: ForumCategory, direction: int) -> None:
 # --- search and profiles ------------------------------------------------------------------
 
 
+# regconfig literal: the expression must read exactly as the index's for PostgreSQL to use it
+FTS_CONFIG = literal_column("'russian'::regconfig")
+
+
 def like_pattern(query: str) -> str:
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -394,13 +398,15 @@ def like_pattern(query: str) -> str:
 
 def search(query: str, page: int):
     """Topics whose title matches and posts whose text matches (newest first); deleted
-    posts and topics are left out. PostgreSQL full text; elsewhere a LIKE match."""
+    posts and topics are left out. PostgreSQL full text in the 'russian' configuration, so
+    word forms match ("двигатель" finds "двигателя"; the GIN indexes of migration 0011 use
+    the same expressions); elsewhere a LIKE match."""
     query = " ".join(query.split())[:200]
     visible_topic = Topic.deleted_at.is_(None)
     if db.engine.dialect.name == "postgresql":
-        tsquery = func.plainto_tsquery("simple", query)
-        title_match = func.to_tsvector("simple", Topic.title).op("@@")(tsquery)
-        body_match = func.to_tsvector("simple", Post.body).op("@@")(tsquery)
+        tsquery = func.plainto_tsquery(FTS_CONFIG, query)
+        title_match = func.to_tsvector(FTS_CONFIG, Topic.title).op("@@")(tsquery)
+        body_match = func.to_tsvector(FTS_CONFIG, Post.body).op("@@")(tsquery)
     else:
         pattern = like_pattern(query)
         title_match = Topic.title.ilike(pattern, escape="\\")

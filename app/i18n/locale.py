@@ -112,11 +112,17 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
 
 
+def local_name(place) -> str:
+    """A region's or city's name in the page's language (the English one until translated)."""
+    return place.local_name(current_language()) if place is not None else ""
+
+
 def register_locale(app: Flask) -> None:
     app.before_request(remember_requested_language)
     app.after_request(set_language_cookie)
     app.jinja_env.globals.update(
         current_language=current_language,
+        local_name=local_name,
         language_url=language_url,
         alternate_links=alternate_links,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

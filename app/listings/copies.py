@@ -5,6 +5,8 @@ saved through the site (`refresh_copies`) and for the benchmark generator alike.
 
 from __future__ import annotations
 
+from sqlalchemy import or_, select, update
+
 from app.extensions import db
 from app.models import Brand, CarModel, City, Generation, Listing
 
@@ -22,8 +24,11 @@ def make_title(brand: Brand, model: CarModel, year: int) -> str:
 def make_search_text(
     brand: Brand, model: CarModel, year: int, generation: Generation | None, description: str | None
 ) -> str:
-    """The lower-cased words free-text search looks in: make, model, year, generation, description."""
-    words = [brand.name, model.name, str(year), generation.name if generation else "", description]
+    """The lower-cased words free-text search looks in: make, model, their Cyrillic aliases
+    ("тойота камри" finds a Camry: folded in here, once, not translated per search), year,
+    generation, description."""
+    aliases = f"{brand.aliases or ''} {model.aliases or ''}".replace(",", " ")
+    words = [brand.name, model.name, aliases.strip(), str(year), generation.name if generation else "", description]
     return " ".join(word for word in words if word).lower()[:MAX_SEARCH_TEXT]
 
 
@@ -41,3 +46,41 @@ def refresh_copies(listing: Listing) -> None:
     listing.region_id = city.region_id
     listing.price_kzt = price_in_kzt(listing.price, listing.currency)
     listing.search_text = make_search_text(brand, model, listing.year, generation, listing.description)
+
+
+REFRESH_BATCH = 2000
+
+
+def refresh_search_texts(brand_ids: set[int], model_ids: set[int]) -> int:
+    """Recompute the search text of every listing of these makes or models (after their
+    names or aliases changed in the catalogue), in batches by id; returns how many. The
+    caller commits."""
+    if not brand_ids and not model_ids:
+        return 0
+    brands = {b.id: b for b in db.session.scalars(select(Brand))}
+    models = {m.id: m for m in db.session.scalars(select(CarModel))}
+    generations = {g.id: g for g in db.session.scalars(select(Generation))}
+    which = or_(Listing.brand_id.in_(brand_ids or {0}), Listing.model_id.in_(model_ids or {0}))
+    columns = (Listing.id, Listing.brand_id, Listing.model_id, Listing.year, Listing.generation_id, Listing.description)
+    done, after = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(*columns).where(which, Listing.id > after).order_by(Listing.id).limit(REFRESH_BATCH)
+        ).all()
+        if not rows:
+            return done
+        texts = [
+            {
+                "id": row.id,
+                "search_text": make_search_text(
+                    brands[row.brand_id],
+                    models[row.model_id],
+                    row.year,
+                    generations.get(row.generation_id),
+                    row.description,
+                ),
+            }
+            for row in rows
+        ]
+        db.session.execute(update(Listing), texts)
+        done, after = done + len(rows), rows[-1].id

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from app import media
 from app.extensions import db
 from app.i18n.formats import format_price
+from app.i18n.locale import current_language, local_name
 from app.models import City, Listing
 
 
@@ -47,7 +48,7 @@ def listing_card(listing_id: int) -> dict | None:
         "price_text": format_price(listing.price, listing.currency),
         "year": listing.year,
         "mileage_km": listing.mileage_km,
-        "city": listing.city.name,
+        "city": local_name(listing.city),
         "url": listing_url(listing.id),
         "thumb_url": thumb_url(listing),
         "status": listing.status,
@@ -71,7 +72,12 @@ def catalog_cached(key: tuple, load):
 
 
 def city_names() -> dict[int, str]:
-    return catalog_cached(("cities",), lambda: dict(db.session.execute(select(City.id, City.name)).all()))
+    """City id → name in the page's language, kept with the catalogue cache."""
+    language = current_language()
+    return catalog_cached(
+        ("city-names", language),
+        lambda: {city.id: city.local_name(language) for city in db.session.scalars(select(City))},
+    )
 
 
 def city_name(city_id: int) -> str:

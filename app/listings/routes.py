@@ -85,8 +85,8 @@ def filter_options(filters: Filters) -> dict:
         "brands": cached(("brands",), catalog.brand_choices),
         "models": cached(("models", brand), lambda: catalog.model_choices(brand)),
         "generations": cached(("generations", model), lambda: catalog.generation_choices(model)) if model else [],
-        "regions": cached(("regions",), catalog.region_choices),
-        "cities": cached(("cities", region), lambda: catalog.city_choices(region)),
+        "regions": cached(("regions", str(get_locale())), catalog.region_choices),
+        "cities": cached(("cities", region, str(get_locale())), lambda: catalog.city_choices(region)),
         # Translated once per locale, not once per option per page view.
         "choices": cached(("choices", str(get_locale())), translated_choices),
         "sorts": SORT_LABELS(),

@@ -78,7 +78,12 @@
     }
   }
 
-  function fetchItems(url) {
+  // Names come in the page's language; the language is part of the URL so that a cached
+  // answer in another language is never reused.
+  const lang = document.documentElement.lang;
+
+  function fetchItems(path) {
+    const url = lang ? path + (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang) : path;
     if (cache.has(url)) return Promise.resolve(cache.get(url));
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
