@@ -18,11 +18,11 @@ from app.models.user import utcnow
 
 DEMO_USERS = [
     # username, email, role, display name, city
-    ("admin", "admin@garage.example", "admin", "Garage Admin", "Almaty"),
-    ("moderator", "moderator@garage.example", "moderator", "Marat (moderator)", "Astana"),
-    ("autohouse", "dealer@garage.example", "dealer", "AutoHouse Almaty", "Almaty"),
-    ("aigerim", "aigerim@garage.example", "user", "Aigerim", "Almaty"),
-    ("daniyar", "daniyar@garage.example", "user", "Daniyar", "Shymkent"),
+    ("admin", "admin@garage.example", "admin", "Администратор Garage", "Алматы"),
+    ("moderator", "moderator@garage.example", "moderator", "Марат (модератор)", "Астана"),
+    ("autohouse", "dealer@garage.example", "dealer", "AutoHouse Almaty", "Алматы"),
+    ("aigerim", "aigerim@garage.example", "user", "Айгерим", "Алматы"),
+    ("daniyar", "daniyar@garage.example", "user", "Данияр", "Шымкент"),
 ]
 
 
@@ -37,10 +37,10 @@ def seed_users(password: str) -> list[User]:
         if role == "dealer":
             user.dealer_profile = DealerProfile(
                 company_name="AutoHouse Almaty",
-                address="Almaty, Al-Farabi Ave 77",
+                address="Алматы, пр. аль-Фараби, 77",
                 phone="+7 727 000 00 00",
                 website="https://autohouse.example",
-                hours="Mon–Sat 9:00–19:00",
+                hours="Пн–Сб 9:00–19:00",
                 verified_at=utcnow(),
             )
         created.append(user)

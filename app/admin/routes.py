@@ -8,8 +8,8 @@ written to the audit log by the service that makes it.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -237,28 +237,38 @@ def audit():
 @bp.route("/pages")
 @admin_required
 def pages():
-    """The static pages, to edit (admins only)."""
+    """The static pages in each language, to edit (admins only)."""
     from app.main.pages import STATIC_PAGES
 
-    stored = db.session.scalars(select(Page).order_by(Page.slug)).all()
-    return render_template("admin/pages.html", pages=stored, static_pages=STATIC_PAGES)
+    stored = {(page.slug, page.locale): page for page in db.session.scalars(select(Page))}
+    return render_template(
+        "admin/pages.html", pages=stored, static_pages=STATIC_PAGES, languages=current_app.config["LANGUAGES"]
+    )
 
 
 @bp.route("/pages/<slug>", methods=["GET", "POST"])
+@bp.route("/pages/<slug>/<locale>", methods=["GET", "POST"])
 @admin_required
-def edit_page(slug: str):
-    """Edit one static page's markdown (admins only); a new slug from STATIC_PAGES creates it."""
+def edit_page(slug: str, locale: str | None = None):
+    """Edit one static page's markdown in one language (admins only; the page's language by
+    default); a slug from STATIC_PAGES in a site language creates it; anything else is 404."""
     from app.main.pages import STATIC_PAGES
 
-    page = db.session.scalar(select(Page).where(Page.slug == slug))
+    locale = locale or str(get_locale())
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(404)
+    page = db.session.scalar(select(Page).where(Page.slug == slug, Page.locale == locale))
     if page is None:
         if slug not in STATIC_PAGES:
             abort(404)
-        page = Page(slug=slug, title=str(STATIC_PAGES[slug]), body_markdown="")
+        with force_locale(locale):
+            page = Page(slug=slug, locale=locale, title=str(STATIC_PAGES[slug]), body_markdown="")
     form = PageForm(obj=page)
     if form.validate_on_submit():
         services.save_page(current_user, page, form.title.data, form.body_markdown.data or "")
         db.session.commit()
         flash(_("The page is saved."), "success")
+        if locale != str(get_locale()):
+            return redirect(url_for("admin.pages"))
         return redirect(url_for("main.page", slug=slug))
     return render_template("admin/edit_page.html", form=form, page=page)

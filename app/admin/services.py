@@ -324,5 +324,5 @@ def save_page(actor: User, page: Page, title: str, body_markdown: str) -> Page:
     page.body_html = render_markdown(body_markdown)
     db.session.add(page)
     db.session.flush()
-    log_action(actor, "edit_page", "page", page.id, page.slug)
+    log_action(actor, "edit_page", "page", page.id, f"{page.slug} ({page.locale})")
     return page

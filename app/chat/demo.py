@@ -6,10 +6,11 @@ from app.chat import services
 from app.chat.services import Person
 
 LINES = [
-    ("aigerim", "autohouse", "Hello! Is the car still available?"),
-    ("autohouse", "aigerim", "Good afternoon! Yes, you can come for a test drive any day."),
-    ("aigerim", "autohouse", "Great, Saturday at 11?"),
-]
+    ("aigerim", "autohouse", "Здравствуйте! Камри ещё в продаже? Торг возможен?"),
+    ("autohouse", "aigerim", "Добрый день! Да, машина в наличии. Подъезжайте на тест-драйв в любой день "
+     "с 9 до 19, на месте обсудим цену."),
+    ("aigerim", "autohouse", "Отлично, тогда в субботу в 11:00 подъеду."),
+]  # fmt: skip
 
 
 def load_demo_chat() -> str | None:

@@ -49,4 +49,9 @@ class CategoryForm(FlaskForm):
         description=_l("Letters, digits and dashes; made from the name when left empty."),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=300)], filters=[strip])
+    # Shown instead of the name and description above to visitors reading in that language.
+    name_ru = StringField(_l("Name in Russian"), validators=[Length(max=80)], filters=[strip])
+    description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=300)], filters=[strip])
+    name_kk = StringField(_l("Name in Kazakh"), validators=[Length(max=80)], filters=[strip])
+    description_kk = TextAreaField(_l("Description in Kazakh"), validators=[Length(max=300)], filters=[strip])
     submit = SubmitField(_l("Save category"))

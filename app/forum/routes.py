@@ -115,7 +115,7 @@ def topic(topic_id: int):
     move_form = None
     if current_user.is_authenticated and current_user.is_moderator:
         move_form = MoveTopicForm(formdata=None, category=topic.category_id)
-        move_form.category.choices = [(c.id, c.name) for c in services.categories()]
+        move_form.category.choices = [(c.id, c.display_name) for c in services.categories()]
     html = render_template(
         "forum/topic.html",
         topic=topic,
@@ -362,12 +362,12 @@ def move(topic_id: int):
     if topic is None:
         abort(404)
     form = MoveTopicForm()
-    form.category.choices = [(c.id, c.name) for c in services.categories()]
+    form.category.choices = [(c.id, c.display_name) for c in services.categories()]
     if not form.validate_on_submit():
         abort(400, _("Choose a category."))
     services.move_topic(topic, current_user, db.session.get(ForumCategory, form.category.data))
     db.session.commit()
-    flash(_("The topic is moved to %(name)s.", name=topic.category.name), "info")
+    flash(_("The topic is moved to %(name)s.", name=topic.category.display_name), "info")
     return redirect(url_for("forum.topic", topic_id=topic.id))
 
 

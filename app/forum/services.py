@@ -357,8 +357,12 @@ def slugify(text: str) -> str:
     return slug[:80] or "category"
 
 
+LOCALIZED_CATEGORY_FIELDS = ("name_ru", "name_kk", "description_ru", "description_kk")
+
+
 def save_category(category: ForumCategory | None, data: dict[str, Any], admin: User) -> ForumCategory:
-    """Create or update a category; a taken slug is refused."""
+    """Create or update a category (with its Russian and Kazakh name and description); a taken
+    slug is refused."""
     slug = slugify(data.get("slug") or data["name"])
     clash = db.session.scalar(select(ForumCategory).where(ForumCategory.slug == slug))
     if clash is not None and clash is not category:
@@ -368,6 +372,8 @@ def save_category(category: ForumCategory | None, data: dict[str, Any], admin: U
         category = ForumCategory(position=last + 1)
         db.session.add(category)
     category.name, category.slug, category.description = data["name"], slug, data.get("description") or ""
+    for field in LOCALIZED_CATEGORY_FIELDS:
+        setattr(category, field, data.get(field) or "")
     db.session.flush()
     log_action(admin, "forum.save_category", "category", category.id, category.name)
     return category

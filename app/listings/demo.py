@@ -1,6 +1,6 @@
 """Demo listings for `flask seed`: realistic cars in tenge by the demo users (the dealer
-autohouse, aigerim and daniyar), each with photos drawn by Pillow. Runs once: when the
-demo users already have listings, nothing changes."""
+autohouse, aigerim and daniyar), described in Russian as sellers here write, each with photos
+drawn by Pillow. Runs once: when the demo users already have listings, nothing changes."""
 
 from __future__ import annotations
 
@@ -19,35 +19,35 @@ from app.models import Brand, CarModel, City, Generation, Listing, ListingPhoto,
 # seller, make, model, year, mileage km, price ₸, body, fuel, transmission, drive, colour, city, description
 DEMO_CARS = [
     ("autohouse", "Toyota", "Camry", 2021, 38000, 16_900_000, "sedan", "petrol", "automatic", "fwd", "white", "Almaty",
-     "Official dealer car, full service history, 2.5 l, Prestige trim. Trade-in and credit possible."),
+     "От официального дилера, полная сервисная история, 2.5 л, комплектация Prestige. Возможны трейд-ин и кредит."),
     ("autohouse", "Toyota", "Land Cruiser Prado", 2019, 72000, 27_500_000, "suv", "petrol", "automatic", "awd",
-     "black", "Almaty", "Prestige, leather, sunroof, 7 seats. Checked at our service centre."),
+     "black", "Almaty", "Комплектация Prestige, кожаный салон, люк, 7 мест. Проверена в нашем сервисном центре."),
     ("autohouse", "Hyundai", "Tucson", 2022, 21000, 14_200_000, "crossover", "petrol", "automatic", "awd", "grey",
-     "Almaty", "Like new, winter and summer tyres, warranty until 2027."),
+     "Almaty", "Как новая, два комплекта резины (зима и лето), гарантия до 2027 года."),
     ("autohouse", "Kia", "Sportage", 2020, 54000, 12_300_000, "crossover", "petrol", "automatic", "fwd", "red",
-     "Almaty", "Comfort trim, heated seats, rear camera."),
+     "Almaty", "Комплектация Comfort, подогрев сидений, камера заднего вида."),
     ("autohouse", "Lexus", "RX", 2018, 96000, 23_800_000, "suv", "hybrid", "automatic", "awd", "silver", "Almaty",
-     "RX 450h, Mark Levinson audio, adaptive cruise control."),
+     "RX 450h, аудиосистема Mark Levinson, адаптивный круиз-контроль."),
     ("autohouse", "Chevrolet", "Cobalt", 2022, 15000, 6_900_000, "sedan", "petrol", "automatic", "fwd", "white",
-     "Almaty", "Made in Kazakhstan, one owner, ideal first car."),
+     "Almaty", "Казахстанская сборка, один владелец. Отличный вариант для первой машины."),
     ("autohouse", "Volkswagen", "Polo", 2020, 61000, 7_400_000, "liftback", "petrol", "automatic", "fwd", "blue",
-     "Almaty", "1.6 MPI, Status trim, all services at the dealer."),
+     "Almaty", "1.6 MPI, комплектация Status, всё ТО у официального дилера."),
     ("autohouse", "Mercedes-Benz", "E-Class", 2017, 118000, 19_900_000, "sedan", "petrol", "automatic", "rwd",
-     "black", "Almaty", "E 200, AMG line, panoramic roof."),
+     "black", "Almaty", "E 200, пакет AMG Line, панорамная крыша."),
     ("aigerim", "Lada", "Vesta", 2019, 67000, 5_100_000, "sedan", "petrol", "manual", "fwd", "white", "Almaty",
-     "My first car, garage kept, never in an accident. Selling because I bought a crossover."),
+     "Моя первая машина, гаражное хранение, не битая, не крашеная. Продаю, потому что купила кроссовер."),
     ("aigerim", "Hyundai", "Accent", 2017, 103000, 5_600_000, "sedan", "petrol", "automatic", "fwd", "silver",
-     "Almaty", "Economical and reliable, new tyres this autumn."),
+     "Almaty", "Экономичная и надёжная, этой осенью поставила новую резину."),
     ("aigerim", "Kia", "Rio", 2015, 151000, 4_300_000, "sedan", "petrol", "manual", "fwd", "red", "Kaskelen",
-     "Runs well, small scratch on the rear bumper (see photos)."),
+     "На ходу, вложений не требует. Небольшая царапина на заднем бампере (видно на фото)."),
     ("daniyar", "Toyota", "Corolla", 2016, 132000, 7_200_000, "sedan", "petrol", "cvt", "fwd", "grey", "Shymkent",
-     "Japanese assembly, timing chain, cold air conditioning."),
+     "Японская сборка, цепь ГРМ, кондиционер холодит отлично."),
     ("daniyar", "Mitsubishi", "Pajero", 2012, 210000, 8_900_000, "suv", "diesel", "automatic", "awd", "black",
-     "Shymkent", "3.2 DI-D, real off-road car, tow bar, roof rack."),
+     "Shymkent", "3.2 DI-D, настоящий внедорожник, фаркоп, багажник на крыше."),
     ("daniyar", "Nissan", "X-Trail", 2018, 89000, 10_400_000, "crossover", "petrol", "cvt", "awd", "brown",
-     "Shymkent", "Family car, child seat mounts, 360° camera."),
+     "Shymkent", "Семейная машина, крепления Isofix для детского кресла, камеры кругового обзора 360°."),
     ("daniyar", "Lada", "Niva Legend", 2021, 33000, 6_100_000, "suv", "petrol", "manual", "awd", "green", "Shymkent",
-     "Niva Legend, a hunter's dream. Exchange for a sedan possible."),
+     "Нива Легенд — мечта охотника и рыбака. Рассмотрю обмен на седан."),
 ]  # fmt: skip
 
 PAINT = {

@@ -1,12 +1,15 @@
 """Static pages (about, rules, contacts, privacy) at /p/<slug>.
 
-Admins write them in markdown at /admin/pages; the sanitized HTML stored with each page is
-shown as is. A page nobody has written yet is a 404.
+Admins write them in markdown at /admin/pages, one version per language; the sanitized HTML
+stored with each page is shown as is. A visitor gets the page in their language, else in the
+site's default language, else in English, else in whatever language it exists. A page nobody
+has written yet is a 404.
 """
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,10 +26,20 @@ STATIC_PAGES = {
 }
 
 
+def page_for(slug: str, locale: str) -> Page | None:
+    """The page `slug` in `locale`, falling back to the default language, English, then any."""
+    versions = {page.locale: page for page in db.session.scalars(select(Page).where(Page.slug == slug))}
+    default = current_app.config.get("DEFAULT_LOCALE") or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    for language in (locale, default, "en"):
+        if language in versions:
+            return versions[language]
+    return next(iter(versions.values()), None)
+
+
 @bp.route("/p/<slug>")
 def page(slug: str):
-    """Show a static page; unknown or unwritten pages are 404."""
-    page = db.session.scalar(select(Page).where(Page.slug == slug))
+    """Show a static page in the visitor's language; unknown or unwritten pages are 404."""
+    page = page_for(slug, str(get_locale()))
     if page is None:
         abort(404)
     return render_template("pages/show.html", page=page)

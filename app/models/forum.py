@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import get_locale
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,11 +27,29 @@ class ForumCategory(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(String(300), default="")
+    # The name and description in Russian and Kazakh; empty: `name`/`description` is shown.
+    name_ru: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    name_kk: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    description_ru: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    description_kk: Mapped[str] = mapped_column(String(300), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
         return f"<ForumCategory {self.slug}>"
+
+    def localized(self, field: str) -> str:
+        """`field` ("name" or "description") in the page's language, else the base text."""
+        language = str(get_locale() or "")
+        return getattr(self, f"{field}_{language}", "") or getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.localized("description")
 
 
 class Topic(db.Model):

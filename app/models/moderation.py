@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -39,12 +39,16 @@ class Report(db.Model):
 
 
 class Page(db.Model):
-    """A static page (about, rules, contacts, privacy) written in markdown by admins."""
+    """A static page (about, rules, contacts, privacy) written in markdown by admins: one row
+    per slug and language, so each visitor reads the page in their language
+    (`app.main.pages.page_for` falls back to the default language when one is missing)."""
 
     __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("slug", "locale", name="uq_pages_slug_locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     title: Mapped[str] = mapped_column(String(120))
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")

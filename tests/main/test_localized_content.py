@@ -1,0 +1,94 @@
+"""Static pages and forum categories are shown in the reader's language: a Russian reader gets
+the Russian rules page and Russian category names, a Kazakh reader the Kazakh ones, and a page
+not written in a language falls back to another version instead of a 404."""
+
+import pytest
+from sqlalchemy import select
+
+from app.admin.demo import seed_pages
+from app.extensions import db
+from app.forum.demo import load_forum_demo
+from app.models import ForumCategory, Page
+from tests.conftest import csrf_token
+from tests.factories import make_user
+
+RULES_OPENING = {
+    "ru": "Одна машина — одно объявление.",
+    "kk": "Бір көлік — бір хабарландыру.",
+    "en": "One car, one listing.",
+}
+
+
+def read(client, path: str, language: str) -> str:
+    return client.get(path, headers={"Accept-Language": language}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_a_reader_gets_the_seeded_rules_in_their_language(client, language):
+    seed_pages()
+    db.session.commit()
+    html = read(client, "/p/rules", language)
+    assert RULES_OPENING[language] in html
+    assert f'<div class="page-body" lang="{language}">' in html
+    others = [text for other, text in RULES_OPENING.items() if other != language]
+    assert not any(text in html for text in others)
+
+
+def test_a_page_missing_in_the_readers_language_falls_back_to_another_version(client):
+    db.session.add(Page(slug="about", locale="ru", title="О Garage", body_markdown="", body_html="<p>Привет</p>"))
+    db.session.commit()
+    html = read(client, "/p/about", "kk")
+    assert "Привет" in html and '<div class="page-body" lang="ru">' in html
+    assert client.get("/p/nonexistent", headers={"Accept-Language": "kk"}).status_code == 404
+
+
+def test_an_admin_writes_the_kazakh_version_of_a_page(client, auth):
+    make_user("boss", role="admin")
+    db.session.add(Page(slug="about", locale="en", title="About", body_markdown="", body_html="<p>Hello</p>"))
+    db.session.commit()
+    auth.login("boss")
+    listing = client.get("/admin/pages").get_data(as_text=True)
+    assert 'href="/admin/pages/about/kk"' in listing and 'href="/admin/pages/about/ru"' in listing
+    form = "/admin/pages/about/kk"
+    response = client.post(
+        form,
+        data={
+            "title": "Garage туралы",
+            "body_markdown": "Сәлем, **көлік** иелері!",
+            "csrf_token": csrf_token(client, form),
+        },
+    )
+    assert response.status_code == 302
+    assert "Сәлем, <strong>көлік</strong> иелері!" in read(client, "/p/about", "kk")
+    assert "Hello" in read(client, "/p/about", "en")  # the English version is untouched
+    assert db.session.scalar(select(Page).where(Page.slug == "about", Page.locale == "kk")).title == "Garage туралы"
+    assert client.get("/admin/pages/about/xx").status_code == 404
+    assert client.get("/admin/pages/unknown/kk").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "description"),
+    [
+        ("ru", "Выбор и покупка", "Какую машину взять, что проверить перед покупкой"),
+        ("kk", "Таңдау және сатып алу", "Қай көлікті алған дұрыс"),
+        ("en", "Buying advice", "Which car to pick"),
+    ],
+)
+def test_forum_categories_are_named_in_the_readers_language(client, language, name, description):
+    load_forum_demo()
+    db.session.commit()
+    assert name in read(client, "/forum/", language) and description in read(client, "/forum/", language)
+    assert f'<h1 class="h3 mb-0">{name}</h1>' in read(client, "/forum/c/buying-advice", language)
+
+
+def test_an_admin_names_a_category_in_russian_and_kazakh(client, auth):
+    make_user("boss", role="admin")
+    db.session.commit()
+    auth.login("boss")
+    form = "/forum/admin/categories/new"
+    data = {"name": "Electric cars", "description": "EVs", "name_ru": "Электромобили", "description_ru": "Про EV"}
+    assert client.post(form, data={**data, "csrf_token": csrf_token(client, form)}).status_code == 302
+    category = db.session.scalar(select(ForumCategory).where(ForumCategory.slug == "electric-cars"))
+    assert (category.name_ru, category.name_kk) == ("Электромобили", "")
+    assert "Электромобили" in read(client, "/forum/", "ru")
+    assert "Electric cars" in read(client, "/forum/", "kk")  # no Kazakh name yet: the base name
