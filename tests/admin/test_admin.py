@@ -36,6 +36,8 @@ ADMIN_PAGES = [
     ("GET", "/admin/pages"),
     ("GET", "/admin/pages/about"),
     ("POST", "/admin/pages/about"),
+    ("GET", "/admin/pages/about/ru"),
+    ("POST", "/admin/pages/about/ru"),
 ]
 
 
@@ -291,5 +293,6 @@ def test_the_matrix_covers_every_admin_route(app):
         if not rule.endpoint.startswith("admin."):
             continue
         path = re.sub(r"<int:[a-z_]+>", "ID", rule.rule).replace("<target_type>", "user").replace("<slug>", "about")
+        path = path.replace("<locale>", "ru")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, path) in covered, (method, rule.rule)
