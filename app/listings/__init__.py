@@ -12,9 +12,10 @@ bp = Blueprint("listings", __name__, url_prefix="/listings", cli_group="listings
 
 from app.listings import cli, moderation, routes  # noqa: E402,F401
 from app.listings.demo import load_demo_listings  # noqa: E402
-from app.listings.display import city_name  # noqa: E402
+from app.listings.display import city_name, status_label  # noqa: E402
 
 bp.add_app_template_global(city_name, "city_name")
+bp.add_app_template_global(status_label, "status_label")
 
 # Right after the catalogue (which the demo cars need) and before the chat and forum demos,
 # which may show listing cards.

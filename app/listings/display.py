@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +28,18 @@ def path_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
     with current_app.test_request_context():
         return url_for(endpoint, **values)
+
+
+def status_label(status: str) -> str:
+    """A listing's status in the page's language ("продано"), for pages and embedded cards."""
+    return {
+        "draft": _("a draft"),
+        "active": _("for sale"),
+        "reserved": _("reserved"),
+        "sold": _("sold"),
+        "archived": _("archived"),
+        "removed": _("deleted"),
+    }.get(status, status)
 
 
 def listing_url(listing_id: int) -> str:

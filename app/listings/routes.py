@@ -23,6 +23,7 @@ from app.catalog.choices import (
 from app.extensions import db, limiter
 from app.i18n.phone import format_phone
 from app.listings import bp, display, services
+from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
 from app.listings.filters import Filters, MultiArgs
 from app.listings.forms import DeleteForm, ListingForm, SaveSearchForm
@@ -218,17 +219,6 @@ def change_status(listing_id: int):
     if listing.status == "removed":
         return redirect(url_for("profile.show", username=current_user.username))
     return redirect(url_for("listings.show", listing_id=listing.id))
-
-
-def status_label(status: str) -> str:
-    return {
-        "draft": _("a draft"),
-        "active": _("for sale"),
-        "reserved": _("reserved"),
-        "sold": _("sold"),
-        "archived": _("archived"),
-        "removed": _("deleted"),
-    }.get(status, status)
 
 
 @bp.route("/<int:listing_id>")
