@@ -57,16 +57,17 @@ class BanForm(FlaskForm):
     submit = SubmitField(_l("Ban"))
 
 
+# The roles as people read them, in the page's language.
+ROLE_LABELS = {
+    "user": _l("User"),
+    "dealer": _l("Dealer"),
+    "moderator": _l("Moderator"),
+    "admin": _l("Administrator"),
+}
+
+
 class RoleForm(FlaskForm):
-    role = SelectField(
-        _l("Role"),
-        choices=[
-            ("user", _l("User")),
-            ("dealer", _l("Dealer")),
-            ("moderator", _l("Moderator")),
-            ("admin", _l("Administrator")),
-        ],
-    )
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     submit = SubmitField(_l("Change role"))
 
 

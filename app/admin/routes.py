@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.admin import bp, services
-from app.admin.forms import ActionForm, BanForm, PageForm, RoleForm, WarnForm
+from app.admin.forms import ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
 from app.admin.targets import TARGETS
 from app.auth.decorators import admin_required
 from app.extensions import db
@@ -179,7 +179,12 @@ def users():
     """Find users by name or email, to change their role (admins only)."""
     query = request.args.get("q", "").strip()
     return render_template(
-        "admin/users.html", users=services.search_users(query), q=query, roles=services.ROLES, form=ActionForm()
+        "admin/users.html",
+        users=services.search_users(query),
+        q=query,
+        roles=services.ROLES,
+        role_labels=ROLE_LABELS,
+        form=ActionForm(),
     )
 
 
@@ -195,8 +200,7 @@ def change_role(user_id: int):
         flash(_("You cannot change your own role."), "warning")
     else:
         db.session.commit()
-        role = dict(form.role.choices).get(user.role, user.role)
-        flash(_("%(name)s is now %(role)s.", name=user.username, role=role), "success")
+        flash(_("%(name)s is now %(role)s.", name=user.username, role=ROLE_LABELS.get(user.role, user.role)), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 
