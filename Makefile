@@ -9,7 +9,7 @@ PORT ?= 5000
 export HOST PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev test lint fmt messages translations migrate db-upgrade seed createadmin clean
+.PHONY: help run install install-dev test lint fmt messages translations migrate db-upgrade seed createadmin clean icons
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,7 +28,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.runtime translations ## Create .venv, install the runtime requirements, compile the translations
 
-install-dev: $(VENV)/.dev ## Install test and lint tools too
+# axe-core for the accessibility audit (tests/a11y), pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install-dev: $(VENV)/.dev node_modules/.package-lock.json ## Install test and lint tools too (and axe-core via npm ci)
 
 run: install db-upgrade seed ## Set up everything and serve http://localhost:5000 (HOST, PORT)
 	$(BIN)/python run.py
@@ -52,6 +56,9 @@ lint: install-dev ## ruff lint and format check
 fmt: install-dev ## Format and autofix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+icons: install ## Rebuild app/static/icons/sprite.svg from the icons the templates use
+	$(BIN)/python scripts/build_icon_sprite.py
 
 # Translations (app/i18n, README "Languages"): the .po catalogues are the source, kept in
 # git; the compiled .mo files are build outputs (gitignored), made at install and in the image.
@@ -78,7 +85,7 @@ test: install-dev translations lint ## Install, lint and run every test (TEST_DA
 	$(BIN)/python -m pytest
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and uploads/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
 
 # --- production stack (docker compose; see docs/deployment.md) ---------------------------
 # The targets above are for local development (.venv, SQLite). These drive the docker

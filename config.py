@@ -106,6 +106,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # Flask-Compress: pages and static files compressed by the app itself (development,
+    # tests); production leaves it to nginx (app/main/assets.py).
+    COMPRESS_IN_APP = env_bool("COMPRESS_IN_APP", True)
     BOOTSTRAP_BOOTSWATCH_THEME = None
     # Languages of the site (app/i18n): the first pick when the browser asks for none of them,
     # and the one time zone every date is shown in (the database stores UTC).
@@ -159,6 +162,7 @@ class ProductionConfig(Config):
     # Socket.IO accepts pages of the site itself: SITE_URL's origin (nginx passes the Host
     # without its port, so the same-origin default would refuse a site on a custom port).
     SOCKETIO_CORS_ORIGINS = env_list("SOCKETIO_CORS_ORIGINS") or [origin(Config.SITE_URL)]
+    COMPRESS_IN_APP = env_bool("COMPRESS_IN_APP", False)  # nginx compresses
 
     @classmethod
     def check(cls) -> None:

@@ -31,6 +31,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_assets(app)
     register_request_hooks(app)
     observability.register(app)  # /metrics and the per-request access line
     wrap_wsgi(app)
@@ -142,6 +143,12 @@ def register_template_helpers(app: Flask) -> None:
 
     register(app)
     i18n.register(app)  # languages, formats and the JavaScript strings
+
+
+def register_assets(app: Flask) -> None:
+    from app.main.assets import register
+
+    register(app)
 
 
 def register_request_hooks(app: Flask) -> None:

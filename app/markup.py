@@ -8,7 +8,9 @@
   refuses javascript:, vbscript:, file: and data: targets, nh3 checks again;
 - every link gets rel="nofollow ugc noopener";
 - images are kept only when they come from the site's own `/uploads/`; any other image
-  becomes a plain link to its address, so nobody embeds trackers or mixed content;
+  becomes a plain link to its address, so nobody embeds trackers or mixed content; an own
+  picture loads lazily, carries its width and height (no layout shift) and, unless it is
+  already inside a link, is wrapped in a link that opens it full size;
 - fenced and indented code blocks become <pre><code> (class `language-xxx` kept);
 - bidi override and zero-width characters are dropped, so text cannot hide its direction
   or disguise a scheme;
@@ -45,14 +47,15 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
-    "img": {"src", "alt", "title", "class"},
+    "img": {"src", "alt", "title", "class", "width", "height", "loading", "decoding"},
     "code": {"class"},
     "ol": {"start"},
     "th": {"style"},  # dropped by the style filter below; markdown-it aligns with style=
     "td": {"style"},
 }
 # class= is kept only with these values (code: `language-xxx` from a fence's info string).
-ALLOWED_CLASSES = {"a": {"mention"}, "img": {"post-image"}}
+ALLOWED_CLASSES = {"a": {"mention", "post-image-link"}, "img": {"post-image"}}
+FIXED_VALUES = {"loading": "lazy", "decoding": "async"}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -73,6 +76,10 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         return value if value in ALLOWED_CLASSES.get(tag, ()) else None
     if attribute == "style":
         return None
+    if tag == "img" and attribute in ("width", "height"):
+        return value if value.isascii() and value.isdigit() and len(value) <= 5 else None
+    if attribute in FIXED_VALUES:
+        return value if value == FIXED_VALUES[attribute] else None
     return value
 
 
@@ -107,12 +114,39 @@ def _render_image(self, tokens, idx, options, env) -> str:
     src = local_path(str(token.attrGet("src") or ""))
     alt = self.renderInlineAsText(token.children or [], options, env)
     if src and UPLOAD_SRC.match(src):
-        return f'<img src="{escape(src)}" alt="{escape(alt)}" class="post-image">'
+        size = _upload_size(src)
+        attributes = ' loading="lazy" decoding="async"' + (f' width="{size[0]}" height="{size[1]}"' if size else "")
+        image = f'<img src="{escape(src)}" alt="{escape(alt)}" class="post-image"{attributes}>'
+        if _inside_link(tokens, idx):
+            return image
+        return f'<a href="{escape(src)}" class="post-image-link">{image}</a>'
     href = str(token.attrGet("src") or "")
     label = escape(alt or href)
     if not href or not _md.validateLink(href):
         return label
     return f'<a href="{escape(href)}">{label}</a>'
+
+
+def _inside_link(tokens, idx: int) -> bool:
+    depth = 0
+    for token in tokens[:idx]:
+        depth += 1 if token.type == "link_open" else -1 if token.type == "link_close" else 0
+    return depth > 0
+
+
+def _upload_size(src: str) -> tuple[int, int] | None:
+    """Width and height of an own upload (/uploads/...), read from the file's header."""
+    if not has_app_context():
+        return None
+    from PIL import Image
+
+    from app.media import storage
+
+    try:
+        with Image.open(storage().path(src.removeprefix("/uploads/"))) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def _mentions_rule(state) -> None:

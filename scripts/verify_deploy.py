@@ -151,6 +151,11 @@ def phase_site(args, state: dict) -> None:
     check(css is not None and anonymous.get(css.group(1)).status_code == 200, "a stylesheet is served")
     gz = anonymous.get(css.group(1), headers={"Accept-Encoding": "gzip"})
     check(gz.headers.get("Content-Encoding") == "gzip", "nginx gzips text responses")
+    check(
+        "?v=" in css.group(1) and gz.headers.get("Cache-Control") == "public, max-age=31536000, immutable",
+        "fingerprinted static URLs are cached for a year",
+        gz.headers.get("Cache-Control"),
+    )
 
     print("HTTP -> HTTPS", flush=True)
     plain = new_session().get(f"{args.http}/auth/login?next=/x", allow_redirects=False, timeout=TIMEOUT)

@@ -65,6 +65,13 @@ def upload_key() -> str:
     return f"forum-upload:{current_user.get_id() if current_user.is_authenticated else ''}"
 
 
+def preview_key() -> str:
+    return f"forum-preview:{current_user.get_id() if current_user.is_authenticated else ''}"
+
+
+PREVIEW_MAX_REQUEST = 256 * 1024  # the form with a 20,000-character body is far smaller
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -268,6 +275,23 @@ def upload():
         return {"error": str(error)}, 400
     url = media.image_url("posts", name, "full")
     return {"url": url, "markdown": f"![]({url})"}
+
+
+@bp.route("/preview", methods=["POST"])
+@login_required
+@limiter.limit("30 per minute", key_func=preview_key)
+def preview():
+    """The HTML a post would show (JSON for the editor's Preview tab), rendered and
+    sanitised exactly as when it is posted; nothing is stored. CSRF-checked like every
+    form; refuses an empty or oversized text (400 with the message) and big requests (413)."""
+    refuse_banned()
+    if (request.content_length or 0) > PREVIEW_MAX_REQUEST:
+        return {"error": _("The message is too long to preview.")}, 413
+    try:
+        body = services.check_body(request.form.get("body", ""))
+    except ForumError as error:
+        return {"error": str(error)}, 400
+    return {"html": services.render_post(body).html}
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])

@@ -165,9 +165,24 @@ def post_page(post: Post) -> int:
     return max(1, math.ceil((before or 1) / POSTS_PER_PAGE))
 
 
+# ![alt](url "title") — a picture in markdown; a quote turns it into a link to it.
+MARKDOWN_IMAGE = re.compile(r'!\[([^\]\n]*)\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"\n]*")?\s*\)')
+
+
+def pictures_as_links(source: str) -> str:
+    """`![alt](url)` → `[alt](url)` (or `[picture](url)`): a quote carries the words and
+    points at the pictures instead of copying them full size into the reply."""
+
+    def link(match: re.Match) -> str:
+        label = match.group(1).strip() or _("picture")
+        return f"[{label}]({match.group(2)})"
+
+    return MARKDOWN_IMAGE.sub(link, source)
+
+
 def quote_text(post: Post) -> str:
-    """The markdown a reply box receives when quoting `post`."""
-    lines = post.body.strip().splitlines() or [""]
+    """The markdown a reply box receives when quoting `post` (pictures become links)."""
+    lines = pictures_as_links(post.body.strip()).splitlines() or [""]
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
     return f"> **@{post.author.username}** {_('wrote:')}\n>\n{quoted}\n\n"
 
@@ -176,7 +191,9 @@ def quote_text(post: Post) -> str:
 
 
 def check_body(body: str) -> str:
-    body = (body or "").strip()
+    """The text to store: NUL characters dropped (PostgreSQL refuses them), trimmed; an
+    empty or oversized text raises ForumError with the message."""
+    body = (body or "").replace("\x00", "").strip()
     if not body:
         raise ForumError(_("Write something first: the message is empty."))
     if len(body) > BODY_MAX:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
 from app.media import image_url
@@ -21,7 +21,47 @@ def avatar_url(user, size: int = 256) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(avatar_url=avatar_url, image_url=image_url, get_locale=get_locale)
-    app.context_processor(lambda: {"nav_counts": LazyCounts()})
+    app.context_processor(lambda: {"nav_counts": LazyCounts(), "live_labels": LiveLabels()})
+
+
+# Integers that reach every CLDR plural category of the languages Garage speaks
+# (en: one/other; ru: one/few/many; kk: one/other).
+PLURAL_SAMPLES = (1, 2, 5, 0, 11, 21, 22, 25, 101, 111)
+
+
+class PluralLabels(dict):
+    """A counted phrase for JavaScript: {CLDR plural category: text with "{n}"}.
+
+    garage.js picks the form with `Intl.PluralRules(<html lang>).select(n)`, so a live count
+    reads "3 непрочитанных сообщения" exactly as ngettext would say it on the server.
+    """
+
+    def __init__(self, form: Callable[[int], str]):
+        locale = get_locale()
+        super().__init__()
+        for number in PLURAL_SAMPLES:
+            category = locale.plural_form(number) if locale else ("one" if number == 1 else "other")
+            self.setdefault(category, form(number))
+        self.setdefault("other", form(PLURAL_SAMPLES[-1]))
+        self.form = form
+
+    def label(self, number: int) -> str:
+        """The phrase for `number`, as the server renders it."""
+        return self.form(number).replace("{n}", str(number))
+
+
+class LiveLabels:
+    """`live_labels.messages` in templates: the accessible names of the navbar counters."""
+
+    @property
+    def messages(self) -> PluralLabels:
+        return PluralLabels(lambda n: ngettext("%(count)s unread message", "%(count)s unread messages", n, count="{n}"))
+
+    @property
+    def notifications(self) -> PluralLabels:
+        return PluralLabels(
+            lambda n: ngettext("%(count)s unread notification", "%(count)s unread notifications", n, count="{n}")
+        )
 
 
 class LazyCounts:

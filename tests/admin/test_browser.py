@@ -75,7 +75,8 @@ def test_the_bell_counts_live_and_mark_all_read_clears_it_on_other_pages(new_pag
     helper.get_by_role("button", name="Post reply").click()
 
     badge.wait_for(state="visible")
-    assert badge.inner_text() == "1"  # arrived live, no reload
+    assert badge.locator(".live-count-number").inner_text() == "1"  # arrived live, no reload
+    expect(badge.locator(".live-count-label")).to_have_text("1 unread notification")  # what a screen reader says
 
     second_tab = asker.context.new_page()
     second_tab.goto("/notifications/")

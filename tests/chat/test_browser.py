@@ -37,7 +37,8 @@ def test_buyer_and_dealer_chat_live(new_page):
     buyer.get_by_label("Your message").fill("Hello, is the Land Cruiser still available?")
     buyer.get_by_role("button", name="Send", exact=True).click()
     expect(buyer.locator(".chat-msg.mine .chat-ticks")).to_have_text("✓")
-    expect(badge).to_have_text("1")
+    expect(badge.locator(".live-count-number")).to_have_text("1")
+    expect(badge.locator(".live-count-label")).to_have_text("1 unread message")  # read out, updated live
     expect(badge).to_be_visible()
 
     dealer.locator("a[href='/chat/']").first.click()

@@ -36,8 +36,8 @@ def test_no_inline_script_and_no_cdn(app, client, db, path):
 
 def test_bootstrap_is_served_locally(client):
     html = client.get("/").get_data(as_text=True)
-    css = re.search(r'href="(/bootstrap/static/[^"]+\.css)"', html).group(1)
-    js = re.search(r'src="(/bootstrap/static/[^"]+\.js)"', html).group(1)
+    css = re.search(r'href="(/bootstrap/static/[^"]+\.css\?v=[0-9a-f]{12})"', html).group(1)
+    js = re.search(r'src="(/bootstrap/static/[^"]+\.js\?v=[0-9a-f]{12})"', html).group(1)
     assert client.get(css).status_code == 200 and client.get(js).status_code == 200
 
 

@@ -19,7 +19,8 @@ def post(client, path: str, data: dict | None = None, token_from: str = "/notifi
 
 
 def badge(html: str) -> str:
-    return re.search(r'id="notification-badge"[^>]*>([^<]*)<', html).group(1)
+    """The count shown on the bell (its spoken name says "2 unread notifications")."""
+    return re.search(r'id="notification-badge".*?class="live-count-number"[^>]*>([^<]*)<', html, re.S).group(1)
 
 
 @pytest.fixture

@@ -6,10 +6,32 @@
   const garage = (window.garage = window.garage || {});
   const baseTitle = document.title;
 
+  // A counted phrase from the page (data-plural: {CLDR category: "… {n} …"}, written by the
+  // server through ngettext), in the plural form the page's language needs for `count`.
+  function pluralLabel(forms, count) {
+    let category = "other";
+    try {
+      category = new Intl.PluralRules(document.documentElement.lang || "en").select(count);
+    } catch (error) {
+      /* unknown language tag: "other" */
+    }
+    const text = forms[category] || forms.other || "{n}";
+    return text.replace("{n}", String(count));
+  }
+
+  function readCount(badge) {
+    const number = badge && badge.querySelector(".live-count-number");
+    return parseInt((number && number.textContent) || "0", 10) || 0;
+  }
+
+  // The navbar counters: the number is shown, "3 unread messages" is what a screen reader says.
   function setBadge(id, count) {
     const badge = document.getElementById(id);
     if (!badge) return;
-    badge.textContent = count > 99 ? "99+" : String(count);
+    const number = badge.querySelector(".live-count-number");
+    const label = badge.querySelector(".live-count-label");
+    if (number) number.textContent = count > 99 ? "99+" : String(count);
+    if (label) label.textContent = pluralLabel(JSON.parse(badge.dataset.plural || "{}"), count);
     badge.classList.toggle("d-none", !count);
   }
 
@@ -18,6 +40,7 @@
   }
 
   garage.setBadge = setBadge;
+  garage.pluralLabel = pluralLabel;
 
   // Translations and the time format, from the page (base.html, app/i18n/js.py).
   const i18nBlock = document.getElementById("garage-i18n");
@@ -69,15 +92,13 @@
     const socket = (garage.socket = window.io({ transports: ["websocket", "polling"] }));
     // {count}: the exact number (on connect, after reading); {new}: that many more arrived.
     socket.on("unread_count", function (data) {
-      const badge = document.getElementById("unread-badge");
-      const shown = parseInt((badge && badge.textContent) || "0", 10) || 0;
+      const shown = readCount(document.getElementById("unread-badge"));
       const count = typeof data.count === "number" ? data.count : shown + (data.new || 0);
       setBadge("unread-badge", count);
       noticeInTitle(count);
     });
     socket.on("notification", function (data) {
-      const badge = document.getElementById("notification-badge");
-      const shown = parseInt((badge && badge.textContent) || "0", 10) || 0;
+      const shown = readCount(document.getElementById("notification-badge"));
       if (typeof data.unread === "number") setBadge("notification-badge", data.unread);
       else if (data.new) setBadge("notification-badge", shown + data.new);
     });
