@@ -85,9 +85,11 @@ def createadmin_command(username: str, email: str, password: str | None):
         db.session.commit()
         click.echo(f"{existing.username} is now an administrator")
         return
-    problem = username_problem(username)
+    problem = username_problem(username, staff=True)
     if problem:
         raise click.BadParameter(problem, param_hint="username")
+    if lookalike := accounts.lookalike_of(username):
+        raise click.BadParameter(f"looks too much like the existing {lookalike}", param_hint="username")
     if accounts.email_taken(email):
         raise click.BadParameter("this email already has an account", param_hint="email")
     password = password or getpass.getpass("Password: ")

@@ -42,6 +42,10 @@ def register():
     if form.validate_on_submit():
         if services.username_taken(form.username.data):
             form.username.errors.append(_("This username is taken."))
+        elif lookalike := services.lookalike_of(form.username.data):
+            form.username.errors.append(
+                _("This username looks too much like @%(name)s. Choose another one.", name=lookalike)
+            )
         else:
             user = services.register(form.username.data, form.email.data, form.password.data)
             db.session.commit()

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.names import name_skeleton
 from app.auth.validators import username_key
 from app.extensions import db
 from app.models import User
@@ -49,13 +50,24 @@ def username_taken(username: str) -> bool:
     return db.session.scalar(select(func.count()).where(User.username_key == username_key(username))) > 0
 
 
+def lookalike_of(username: str) -> str | None:
+    """The existing username that looks like `username` (same TR39 skeleton), if any."""
+    return db.session.scalar(select(User.username).where(User.username_skeleton == name_skeleton(username)))
+
+
 def email_taken(email: str) -> bool:
     return db.session.scalar(select(func.count()).where(User.email == email.lower())) > 0
 
 
 def create_user(username: str, email: str, password: str, role: str = "user") -> User:
     """Add a new user (validated by the caller) and flush to get its id."""
-    user = User(username=username, username_key=username_key(username), email=email.lower(), role=role)
+    user = User(
+        username=username,
+        username_key=username_key(username),
+        username_skeleton=name_skeleton(username),
+        email=email.lower(),
+        role=role,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(30))
     # casefolded username: uniqueness regardless of case on every backend
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    # Unicode TR39 skeleton (app/auth/names.py): no two usernames that look alike. NULL only
+    # for accounts older than the rule whose skeleton collided with an earlier one.
+    username_skeleton: Mapped[str | None] = mapped_column(String(255), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     display_name: Mapped[str] = mapped_column(String(60), default="")

@@ -1,10 +1,22 @@
 """Profile and dealer settings forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TelField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+    URLField,
+    ValidationError,
+)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
+
+from app.auth.validators import display_name_problem
 
 PHONE = Regexp(r"^\+?[0-9 ()\-]{5,32}$", message=_l("Digits, spaces, brackets, dashes and a leading + only."))
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
@@ -14,8 +26,15 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def check_public_name(form, field) -> None:
+    """No mixed alphabets in a word, no staff-like names (moderators and admins excepted)."""
+    problem = display_name_problem(field.data or "", staff=current_user.is_moderator)
+    if problem:
+        raise ValidationError(problem)
+
+
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[Length(max=60)], filters=[strip])
+    display_name = StringField(_l("Display name"), validators=[Length(max=60), check_public_name], filters=[strip])
     city = StringField(_l("City"), validators=[Length(max=80)], filters=[strip])
     about = TextAreaField(_l("About you"), validators=[Length(max=2000)], filters=[strip])
     phone = TelField(_l("Phone"), validators=[Optional(), PHONE], filters=[strip])
@@ -35,7 +54,7 @@ class AvatarForm(FlaskForm):
 
 
 class DealerForm(FlaskForm):
-    company_name = StringField(_l("Company name"), validators=[Length(max=120)], filters=[strip])
+    company_name = StringField(_l("Company name"), validators=[Length(max=120), check_public_name], filters=[strip])
     address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip])
     phone = TelField(_l("Company phone"), validators=[Optional(), PHONE], filters=[strip])
     website = URLField(
