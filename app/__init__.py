@@ -73,7 +73,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure_login(login_manager)
-    from app.chat.presence import make_client_manager
+    from app.core.realtime import make_client_manager
 
     queue_options = {}
     if manager := make_client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]):
@@ -138,10 +138,9 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import i18n
-    from app.main.helpers import register
+    from app import core, i18n
 
-    register(app)
+    core.init_app(app)
     i18n.register(app)  # languages, formats and the JavaScript strings
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.passwords import password_problem
 from app.auth.validators import normalize_username, username_problem
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import DealerProfile, User
-from app.models.user import utcnow
 
 DEMO_USERS = [
     # username, email, role, display name, city

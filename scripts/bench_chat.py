@@ -65,9 +65,9 @@ def prepare_database(url: str, users: int) -> list[tuple[int, str, str]]:
     from werkzeug.security import generate_password_hash
 
     from app import create_app
+    from app.core.time import utcnow
     from app.extensions import db
     from app.models import Conversation, Message, User
-    from app.models.user import utcnow
 
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")

@@ -89,11 +89,11 @@ def fill(url: str) -> None:
 
     from app import create_app
     from app.auth import services as accounts
+    from app.core.time import utcnow
     from app.extensions import db
     from app.forum import services
     from app.forum.demo import CATEGORIES
     from app.models import ForumCategory, Topic
-    from app.models.user import utcnow
 
     app = create_app()
     with app.app_context(), app.test_request_context(base_url="https://garage.example"):

@@ -1,6 +1,6 @@
 """The report form: any signed-in user may report a listing, post, message or user.
 
-Kinds of content come from the moderation target registry (`app.admin.targets.TARGETS`);
+Kinds of content come from the moderation target registry (`app.core.moderation.TARGETS`);
 an unknown kind or a missing object is a 404. A second report by the same person on the
 same thing merges into the first (see `services.file_report`).
 """
@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from app.admin import reports_bp as bp
 from app.admin import services
 from app.admin.forms import ReportForm
-from app.admin.targets import TARGETS
+from app.core.moderation import TARGETS
 from app.extensions import db, limiter
 
 

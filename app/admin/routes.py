@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from app.admin import bp, services
 from app.admin.forms import ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
-from app.admin.targets import TARGETS
 from app.auth.decorators import admin_required
+from app.core.moderation import TARGETS
 from app.extensions import db
 from app.models import DealerProfile, Page, User
 

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
 
-from app.admin.targets import TARGETS, ModerationTarget
+from app.core.after_commit import after_commit
+from app.core.audit import AuditLog, log_action
+from app.core.moderation import TARGETS, ModerationTarget
+from app.core.realtime import disconnect_user
+from app.core.time import utcnow
 from app.extensions import db
-from app.models import AuditLog, DealerProfile, Page, Report, User
-from app.models.user import Role, utcnow
+from app.models import DealerProfile, Page, Report, User
+from app.models.user import Role
 
 
 def file_report(reporter: User, target_type: str, target_id: int, reason: str) -> Report:
@@ -35,26 +38,10 @@ def file_report(reporter: User, target_type: str, target_id: int, reason: str) -
     return report
 
 
-def log_action(
-    actor: User | None, action: str, target_type: str = "", target_id: int | None = None, details: str = ""
-) -> AuditLog:
-    """Record a moderator or admin action in the audit log."""
-    entry = AuditLog(
-        actor_id=actor.id if actor else None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        details=details,
-    )
-    db.session.add(entry)
-    return entry
-
-
 # --- bans -------------------------------------------------------------------------------
 
 # banned_until for a ban "for good"; `auth.routes.ban_message` words it that way.
 FOREVER = datetime(9999, 12, 31)
-PENDING_DISCONNECTS = "garage_disconnect_users"
 
 
 def ban_user(user: User, until: datetime | None, reason: str) -> None:
@@ -62,7 +49,8 @@ def ban_user(user: User, until: datetime | None, reason: str) -> None:
     (the user loader refuses banned users) and their sockets close once the caller commits."""
     user.banned_until = until or FOREVER
     user.ban_reason = reason.strip()[:500]
-    db.session.info.setdefault(PENDING_DISCONNECTS, set()).add(user.id)
+    # Only once the ban is stored: a rolled-back ban must not throw anyone out.
+    after_commit("admin.disconnect", user.id, deliver=disconnect_users)
     db.session.flush()
 
 
@@ -73,18 +61,9 @@ def unban_user(user: User) -> None:
     db.session.flush()
 
 
-@event.listens_for(Session, "after_commit")
-def disconnect_after_commit(session: Session) -> None:
-    # Only once the ban is stored: a rolled-back ban must not throw anyone out.
-    from app.chat.presence import disconnect_user
-
-    for user_id in session.info.pop(PENDING_DISCONNECTS, set()):
+def disconnect_users(user_ids: list[int]) -> None:
+    for user_id in dict.fromkeys(user_ids):
         disconnect_user(user_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def forget_disconnects(session: Session) -> None:
-    session.info.pop(PENDING_DISCONNECTS, None)
 
 
 # --- the moderation queue ---------------------------------------------------------------
@@ -155,7 +134,7 @@ def open_report_count() -> int:
 
 def register_nav_counter() -> None:
     """Open reports next to "Moderation" in the navbar, for moderators only."""
-    from app.main.helpers import NAV_COUNTERS
+    from app.core.templating import NAV_COUNTERS
 
     NAV_COUNTERS["reports"] = lambda user: open_report_count() if user.is_moderator else 0
 

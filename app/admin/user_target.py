@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from app.admin.targets import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget, register_target
 from app.extensions import db
 from app.models import User
 

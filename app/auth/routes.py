@@ -14,7 +14,7 @@ from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from app.auth.session import banned_user_for
 from app.auth.throttle import SignInLimits, remember_device
-from app.chat.presence import disconnect_user
+from app.core.realtime import disconnect_user
 from app.extensions import db, limiter
 from app.i18n.formats import format_datetime
 from app.main.errors import render_error

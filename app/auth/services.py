@@ -13,9 +13,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.names import name_skeleton
 from app.auth.validators import username_key
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import User
-from app.models.user import utcnow
 from app.notifications.email import send_email, site_url_for
 
 RESET_SALT = "password-reset"

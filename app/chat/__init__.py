@@ -7,7 +7,7 @@ bp = Blueprint("chat", __name__, url_prefix="/chat")
 
 from app.chat import demo, events, moderation, routes, services  # noqa: E402,F401
 from app.cli import DEMO_LOADERS  # noqa: E402
-from app.main.helpers import NAV_COUNTERS  # noqa: E402
+from app.core.templating import NAV_COUNTERS  # noqa: E402
 
 NAV_COUNTERS["messages"] = lambda user: services.unread_count(user.id)
 moderation.register()

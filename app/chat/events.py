@@ -33,8 +33,9 @@ from flask_socketio import disconnect, emit, join_room, leave_room
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat import services
-from app.chat.presence import user_room, viewing
+from app.chat.presence import viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
+from app.core.realtime import user_room
 from app.extensions import db, socketio
 from app.models import MAX_ID
 from app.observability import MESSAGES_SENT

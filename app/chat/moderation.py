@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
-from app.admin.targets import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget, register_target
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import Message
-from app.models.user import utcnow
 
 
 def load_message(message_id: int) -> Message | None:

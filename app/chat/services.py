@@ -37,9 +37,9 @@ from sqlalchemy import (
 )
 
 from app.auth.validators import username_key
+from app.core.time import utcnow
 from app.extensions import db, limiter
 from app.models import MAX_ID, Conversation, Message, User, UserBlock
-from app.models.user import utcnow
 
 MAX_BODY = 4000
 MAX_CLIENT_ID = 64

@@ -13,9 +13,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.cli import DEMO_LOADERS
+from app.core.time import utcnow
 from app.extensions import db
 from app.models import ForumCategory, Post, Topic, User
-from app.models.user import utcnow
 
 # slug, then name and description in English (the base text), Russian and Kazakh.
 CATEGORIES = [

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
-from app.admin.targets import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget, register_target
+from app.core.time import utcnow
 from app.extensions import db
 from app.forum import cache as post_cache
 from app.markup import plain_text
 from app.models import Post
-from app.models.user import utcnow
 
 
 def load_post(post_id: int) -> Post | None:

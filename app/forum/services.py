@@ -17,12 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
-from app.admin.services import log_action
+from app.core.audit import log_action
+from app.core.time import utcnow
 from app.extensions import db
 from app.forum import cache as post_cache
 from app.markup import plain_text, render_markdown
 from app.models import ForumCategory, Post, Topic, User
-from app.models.user import utcnow
 
 POSTS_PER_PAGE = 20
 TOPICS_PER_PAGE = 25

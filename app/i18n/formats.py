@@ -28,7 +28,7 @@ from flask_babel import format_date, format_decimal, format_time, format_timedel
 from jinja2 import pass_context
 
 from app.catalog.choices import CURRENCIES
-from app.models.user import utcnow
+from app.core.time import utcnow
 
 NBSP = "\u00a0"
 RELATIVE_DAYS = 7

@@ -17,11 +17,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.listings import bp
 from app.listings.copies import make_search_text, make_title, price_in_kzt
 from app.models import Brand, CarModel, City, Generation, Listing, User
-from app.models.user import utcnow
 
 WORDS = [
     "one owner",

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.listings.display import listing_url
 from app.models import Favorite, Listing, User
 from app.models.listing import PUBLIC_STATUSES
-from app.models.user import utcnow
 from app.notifications.services import notify
 
 

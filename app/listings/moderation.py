@@ -3,7 +3,7 @@ active again."""
 
 from __future__ import annotations
 
-from app.admin.targets import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget, register_target
 from app.extensions import db
 from app.models import Listing
 

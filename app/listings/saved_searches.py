@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, or_, select
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.i18n.formats import format_price
 from app.listings.display import listing_url, path_for
 from app.listings.filters import Filters, MultiArgs, matches
 from app.models import Brand, CarModel, Listing, SavedSearch, User
-from app.models.user import utcnow
 from app.notifications.services import notify
 
 MAX_SAVED_SEARCHES = 50

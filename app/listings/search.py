@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.listings.favorites import favourite_ids
 from app.listings.filters import SORTS, Filters, filter_conditions, make_cursor
 from app.models import Listing, Review, User
 from app.models.listing import SEARCHABLE_STATUSES
-from app.models.user import utcnow
 
 PER_PAGE = 20
 COUNT_CAP = 1000

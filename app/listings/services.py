@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.i18n.formats import format_price
 from app.listings.copies import refresh_copies
@@ -21,7 +22,6 @@ from app.listings.favorites import tell_favouriters
 from app.listings.saved_searches import alert_saved_searches
 from app.models import Listing, ListingView, PriceChange, User
 from app.models.listing import SEARCHABLE_STATUSES
-from app.models.user import utcnow
 
 EDITABLE_FIELDS = (
     "brand_id",

@@ -7,8 +7,8 @@ from datetime import timedelta
 from flask import Flask, request
 from flask_login import current_user
 
+from app.core.time import utcnow
 from app.extensions import db
-from app.models.user import utcnow
 
 # No inline script anywhere: every script is a file under /static.
 CONTENT_SECURITY_POLICY = "; ".join(

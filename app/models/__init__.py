@@ -1,4 +1,5 @@
-"""All models, imported here so Alembic and `db.create_all` see every table."""
+"""All models, imported here so Alembic and `db.create_all` see every table (the audit log's
+table is app/core/audit.py, imported with the core)."""
 
 from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa: F401
 from app.models.chat import Conversation, Message, UserBlock  # noqa: F401
@@ -13,7 +14,7 @@ from app.models.listing import (  # noqa: F401
     Review,
     SavedSearch,
 )
-from app.models.moderation import AuditLog, Page, Report  # noqa: F401
+from app.models.moderation import Page, Report  # noqa: F401
 from app.models.notification import Notification, NotificationSetting  # noqa: F401
 from app.models.user import DealerProfile, User  # noqa: F401
 

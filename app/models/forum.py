@@ -14,8 +14,9 @@ from flask_babel import get_locale
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.time import utcnow
 from app.extensions import db
-from app.models.user import User, utcnow
+from app.models.user import User
 
 
 class ForumCategory(db.Model):

@@ -27,9 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.models.catalog import Brand, CarModel, City, Generation
-from app.models.user import User, utcnow
+from app.models.user import User
 
 # A draft is the seller's alone until it has a photo and they publish it.
 STATUSES = ("draft", "active", "reserved", "sold", "archived", "removed")

@@ -1,4 +1,4 @@
-"""Reports, static pages and the audit log."""
+"""Reports and static pages (the audit log is app/core/audit.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.time import utcnow
 from app.extensions import db
-from app.models.user import User, utcnow
+from app.models.user import User
 
 
 class Report(db.Model):
@@ -53,20 +54,3 @@ class Page(db.Model):
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class AuditLog(db.Model):
-    """Every moderator and admin action: who did what to which target, and when."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_created", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(64))
-    target_type: Mapped[str] = mapped_column(String(16), default="")
-    target_id: Mapped[int | None]
-    details: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    actor: Mapped[User | None] = relationship()

@@ -8,17 +8,19 @@ nobody hears of a notification that was rolled back.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
-from app.chat.presence import user_room
+from app.core.after_commit import after_commit
+from app.core.realtime import user_room
+from app.core.time import utcnow
 from app.extensions import db, socketio
 from app.models import Notification, NotificationSetting, User
-from app.models.user import utcnow
+from app.notifications.email import send_notification_email
 
 KINDS = (
     "message",  # new chat message while the conversation is not open
@@ -43,8 +45,6 @@ KIND_LABELS = {
     "saved_search": _l("New cars for my saved searches"),
     "warning": _l("Moderator warnings"),
 }
-PENDING = "garage_notified_users"
-PENDING_EMAILS = "garage_notification_emails"
 PER_PAGE = 20
 
 
@@ -59,13 +59,12 @@ def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | N
         return None
     notification = Notification(user_id=user_id, kind=kind, payload=payload)
     db.session.add(notification)
-    pending = db.session.info.setdefault(PENDING, {})
-    pending[user_id] = pending.get(user_id, 0) + 1
+    after_commit("notifications.push", user_id, deliver=push_arrivals)
     if setting is not None and setting.email:
         # only to confirmed addresses: nobody can have mail sent to someone else's inbox
         email = db.session.scalar(select(User.email).where(User.id == user_id, User.email_confirmed_at.is_not(None)))
         if email:
-            db.session.info.setdefault(PENDING_EMAILS, []).append((email, kind, dict(payload)))
+            after_commit("notifications.email", (email, kind, dict(payload)), deliver=send_emails)
     return notification
 
 
@@ -132,30 +131,25 @@ def save_settings(user_id: int, choices: dict[str, tuple[bool, bool]]) -> None:
     db.session.flush()
 
 
-@event.listens_for(Session, "after_commit")
-def push_after_commit(session: Session) -> None:
-    # No SQL is allowed here: send how many arrived; the page adds them to its badge.
-    for user_id, new in session.info.pop(PENDING, {}).items():
+def push_arrivals(user_ids: list[int]) -> None:
+    """After commit (no SQL here): tell each user how many arrived; the page adds them to its badge."""
+    for user_id, new in Counter(user_ids).items():
         socketio.emit("notification", {"new": new}, to=user_room(user_id))
-    emails = session.info.pop(PENDING_EMAILS, [])
-    if emails and has_app_context():
-        from app.notifications.email import send_notification_email
-
-        for to, kind, payload in emails:
-            try:
-                send_notification_email(to, kind, payload)
-            except Exception:  # a mail problem must never break the page that notified
-                current_app.logger.exception("could not queue notification mail to %s", to)
 
 
-@event.listens_for(Session, "after_rollback")
-def forget_on_rollback(session: Session) -> None:
-    session.info.pop(PENDING, None)
-    session.info.pop(PENDING_EMAILS, None)
+def send_emails(emails: list[tuple[str, str, dict]]) -> None:
+    """After commit: mail the notifications their recipients opted into."""
+    if not has_app_context():
+        return
+    for to, kind, payload in emails:
+        try:
+            send_notification_email(to, kind, payload)
+        except Exception:  # a mail problem must never break the page that notified
+            current_app.logger.exception("could not queue notification mail to %s", to)
 
 
 def register_nav_counter() -> None:
-    from app.main.helpers import NAV_COUNTERS
+    from app.core.templating import NAV_COUNTERS
 
     NAV_COUNTERS["notifications"] = lambda user: unread_count(user.id)
 

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.admin.services import file_report
+from app.core.audit import AuditLog
+from app.core.time import utcnow
 from app.extensions import db as _db
-from app.models import AuditLog, Notification, Page, Report, User
-from app.models.user import utcnow
+from app.models import Notification, Page, Report, User
 from tests.conftest import csrf_token
 from tests.factories import make_user
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.models.user import utcnow
+from app.core.time import utcnow
 from tests.conftest import csrf_token
 from tests.factories import make_user
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.forum import services
 from app.models import ForumCategory, Post, Topic
-from app.models.user import utcnow
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.core.audit import AuditLog
 from app.extensions import db
-from app.models import AuditLog, ForumCategory, Notification, Post, Topic
+from app.models import ForumCategory, Notification, Post, Topic
 from tests.forum.helpers import make_category, make_topic, make_user, post_form, reply
 
 
@@ -445,7 +446,7 @@ def test_profile_lists_forum_topics_and_posts(client):
 
 
 def test_posts_are_a_moderation_target(client, auth):
-    from app.admin.targets import TARGETS
+    from app.core.moderation import TARGETS
 
     author = make_user("aigerim")
     topic = make_topic(author)

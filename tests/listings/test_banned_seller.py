@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.time import utcnow
 from app.extensions import db
-from app.models.user import utcnow
 from tests import factories, images
 from tests.admin.test_bans import ban_through_admin
 from tests.conftest import AuthActions, csrf_token

@@ -382,7 +382,7 @@ def test_listing_card_contract(app, seller):
 
 
 def test_moderation_target_removes_and_restores(seller):
-    from app.admin.targets import TARGETS
+    from app.core.moderation import TARGETS
 
     listing = factories.make_listing(seller)
     target = TARGETS["listing"]

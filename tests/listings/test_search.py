@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from app.core.time import utcnow
 from app.extensions import db
-from app.models.user import utcnow
 from tests import factories
 
 

@@ -130,7 +130,7 @@ def test_rating_shows_on_cards_and_the_listing_page(client, seller):
 
 
 def test_dealers_directory_and_inventory_with_filters(client):
-    from app.models.user import utcnow
+    from app.core.time import utcnow
 
     dealer = factories.make_user("autohouse", role="dealer")
     dealer.dealer_profile.company_name = "AutoHouse Almaty"

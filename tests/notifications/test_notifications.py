@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.core.time import utcnow
 from app.extensions import db as _db
 from app.models import Notification
-from app.models.user import utcnow
 from app.notifications import email as mail
 from app.notifications.services import KINDS, notify, unread_count
 from tests.conftest import csrf_token

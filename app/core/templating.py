@@ -19,7 +19,7 @@ def avatar_url(user, size: int = 256) -> str:
     return url_for("profile.default_avatar", username=user.username)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(avatar_url=avatar_url, image_url=image_url, get_locale=get_locale)
     app.context_processor(lambda: {"nav_counts": LazyCounts(), "live_labels": LiveLabels()})
 

@@ -1,5 +1,6 @@
-"""What moderators can act on. Each feature registers its kinds of content here, so the
-moderation queue shows and removes listings, posts, messages and users the same way.
+"""The moderation-target protocol: what moderators can act on. Each feature registers its
+kinds of content here, so the moderation queue shows and removes listings, posts, messages
+and users the same way.
 
     register_target(ModerationTarget(kind="post", load=..., ...))
 """
