@@ -120,7 +120,10 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from app import admin, auth, catalog, chat, forum, listings, main, notifications, profile
 
-    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, admin):
+    for feature in (main, auth, profile, catalog, listings, forum):
+        app.register_blueprint(feature.bp)
+    chat.init_app(app)
+    for feature in (notifications, admin):
         app.register_blueprint(feature.bp)
     app.register_blueprint(admin.reports_bp)  # the report form: any signed-in user
 

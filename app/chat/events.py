@@ -29,7 +29,7 @@ from typing import Any
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import disconnect, emit, join_room, leave_room
+from flask_socketio import SocketIO, disconnect, emit, join_room, leave_room
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat import services
@@ -86,7 +86,6 @@ def viewing_registry():
     return viewing(current_app.config["SOCKETIO_MESSAGE_QUEUE"])
 
 
-@socketio.on("connect")
 def on_connect(auth=None):
     """Refuse anonymous sockets; put each signed-in socket into its user's room and send
     the current unread count."""
@@ -101,7 +100,6 @@ def on_connect(auth=None):
     return True
 
 
-@socketio.on("disconnect")
 def on_disconnect(reason=None):
     """Forget which conversations this socket had open."""
     identity: Identity | None = request.environ.get(IDENTITY)
@@ -121,7 +119,6 @@ def other_person(identity: Identity, username: Any) -> Person:
     return person
 
 
-@socketio.on("join_chat")
 @authenticated_only
 def on_join_chat(identity: Identity, data: dict):
     """Open the conversation with `with`: join its pair room (only a pair that includes the
@@ -137,7 +134,6 @@ def on_join_chat(identity: Identity, data: dict):
     return {"ok": True, "conversation_id": services.find_conversation_id(identity.id, other.id)}
 
 
-@socketio.on("leave_chat")
 @authenticated_only
 def on_leave_chat(identity: Identity, data: dict):
     """Close the conversation with `with` on this socket."""
@@ -152,7 +148,6 @@ def on_leave_chat(identity: Identity, data: dict):
     return {"ok": True}
 
 
-@socketio.on("send_message")
 @authenticated_only(session_checked_by_handler=True)
 def on_send_message(identity: Identity, data: dict):
     """Store a message from the signed-in user to `to`, commit, then deliver it (see
@@ -249,7 +244,6 @@ def emit_with_retry(event: str, data: dict, **where) -> bool:
     return False
 
 
-@socketio.on("typing")
 @authenticated_only
 def on_typing(identity: Identity, data: dict):
     """Tell the pair room that the signed-in user is typing; at most once a second per
@@ -277,7 +271,6 @@ def int_field(data: dict, name: str) -> int | None:
     return value
 
 
-@socketio.on("mark_read")
 @authenticated_only
 def on_mark_read(identity: Identity, data: dict):
     """Mark the other person's messages up to `up_to_id` as read (only in one's own
@@ -299,7 +292,6 @@ def on_mark_read(identity: Identity, data: dict):
     return {"ok": True, "marked": marked}
 
 
-@socketio.on("sync")
 @authenticated_only
 def on_sync(identity: Identity, data: dict):
     """Messages of one's own conversation after `after_seq` (what arrived while the socket
@@ -313,3 +305,22 @@ def on_sync(identity: Identity, data: dict):
     names = services.usernames(conversation)
     messages = [services.message_payload(row, names.get(row.sender_id)) for row in rows]
     return {"ok": True, "messages": messages, "more": len(rows) >= services.SYNC_LIMIT}
+
+
+HANDLERS = {
+    "connect": on_connect,
+    "disconnect": on_disconnect,
+    "join_chat": on_join_chat,
+    "leave_chat": on_leave_chat,
+    "send_message": on_send_message,
+    "typing": on_typing,
+    "mark_read": on_mark_read,
+    "sync": on_sync,
+}
+
+
+def register(server: SocketIO) -> None:
+    """Attach the chat's handlers to the app's Socket.IO server (`chat.init_app` calls it once
+    the server exists, so every app gets them, whatever was imported first)."""
+    for event, handler in HANDLERS.items():
+        server.on_event(event, handler)
