@@ -256,10 +256,10 @@ def pages():
 def edit_page(slug: str, locale: str | None = None):
     """Edit one static page's markdown in one language (admins only; the page's language by
     default); a slug from STATIC_PAGES in a site language creates it; anything else is 404."""
-    from app.main.pages import STATIC_PAGES
+    from app.main.pages import SLUG, STATIC_PAGES
 
     locale = locale or str(get_locale())
-    if locale not in current_app.config["LANGUAGES"]:
+    if locale not in current_app.config["LANGUAGES"] or not SLUG.fullmatch(slug):
         abort(404)
     page = db.session.scalar(select(Page).where(Page.slug == slug, Page.locale == locale))
     if page is None:

@@ -8,6 +8,8 @@ has written yet is a 404.
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -26,8 +28,14 @@ STATIC_PAGES = {
 }
 
 
+# What a page address can be; anything else (a NUL, 5,000 characters) is simply not a page.
+SLUG = re.compile(r"[a-z0-9-]{1,64}")
+
+
 def page_for(slug: str, locale: str) -> Page | None:
     """The page `slug` in `locale`, falling back to the default language, English, then any."""
+    if not SLUG.fullmatch(slug):
+        return None
     versions = {page.locale: page for page in db.session.scalars(select(Page).where(Page.slug == slug))}
     default = current_app.config.get("DEFAULT_LOCALE") or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     for language in (locale, default, "en"):

@@ -40,6 +40,15 @@ def test_a_page_missing_in_the_readers_language_falls_back_to_another_version(cl
     assert client.get("/p/nonexistent", headers={"Accept-Language": "kk"}).status_code == 404
 
 
+def test_hostile_page_addresses_are_404_not_errors(client, auth):
+    make_user("boss", role="admin")
+    db.session.commit()
+    hostile = ["ab%00c", "x" * 5000, "%F0%9F%98%80", "about%00"]
+    assert [client.get(f"/p/{slug}").status_code for slug in hostile] == [404] * len(hostile)
+    auth.login("boss")
+    assert [client.get(f"/admin/pages/{slug}/ru").status_code for slug in hostile] == [404] * len(hostile)
+
+
 def test_an_admin_writes_the_russian_version_of_a_page(client, auth):
     make_user("boss", role="admin")
     db.session.add(Page(slug="about", locale="en", title="About", body_markdown="", body_html="<p>Hello</p>"))
