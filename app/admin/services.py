@@ -201,7 +201,7 @@ def warn(moderator: User, author: User, message: str, target_type: str = "", tar
         found = load_target(target_type, target_id)
         url = found[0].url(found[1]) if found else None
         resolve_reports(moderator, target_type, target_id, "actioned")
-    payload = {"title": "A warning from the moderators", "text": message.strip()[:1000]}
+    payload = {"text": message.strip()[:1000]}  # the title is written in the reader's language
     if url:
         payload["url"] = url
     notify(author.id, "warning", payload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import cache
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -15,6 +15,7 @@ from app.auth.names import name_skeleton
 from app.auth.validators import username_key
 from app.core.time import utcnow
 from app.extensions import db
+from app.i18n.locale import current_language, recipient_language
 from app.models import User
 from app.notifications.email import send_email, site_url_for
 
@@ -68,6 +69,8 @@ def create_user(username: str, email: str, password: str, role: str = "user") ->
         email=email.lower(),
         role=role,
     )
+    if has_request_context():
+        user.locale = current_language()  # the language they signed up in: their mails follow it
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -82,15 +85,17 @@ def register(username: str, email: str, password: str) -> User | None:
     """
     if email_taken(email):
         generate_password_hash(password)  # the work a new account costs: the timing tells nothing
-        send_email(
-            email,
-            _("Someone tried to register with your address"),
-            _(
-                "Somebody tried to create a Garage account with this email address, which already "
-                "has one. If it was you, sign in or reset your password: %(url)s",
-                url=site_url_for("auth.reset_request"),
-            ),
-        )
+        owner_language = db.session.scalar(select(User.locale).where(User.email == email.lower()))
+        with recipient_language(owner_language):
+            send_email(
+                email,
+                _("Someone tried to register with your address"),
+                _(
+                    "Somebody tried to create a Garage account with this email address, which already "
+                    "has one. If it was you, sign in or reset your password: %(url)s",
+                    url=site_url_for("auth.reset_request"),
+                ),
+            )
         return None
     user = create_user(username, email, password)
     send_confirmation(user)
@@ -103,11 +108,12 @@ def serializer(salt: str) -> URLSafeTimedSerializer:
 
 def send_confirmation(user: User) -> None:
     token = serializer(CONFIRM_SALT).dumps({"uid": user.id, "email": user.email})
-    send_email(
-        user.email,
-        _("Confirm your email address"),
-        _("Welcome to Garage! Confirm your address: %(url)s", url=site_url_for("auth.confirm", token=token)),
-    )
+    with recipient_language(user.locale):
+        send_email(
+            user.email,
+            _("Confirm your email address"),
+            _("Welcome to Garage! Confirm your address: %(url)s", url=site_url_for("auth.confirm", token=token)),
+        )
 
 
 def confirm_email(token: str) -> User | None:
@@ -135,16 +141,17 @@ def send_password_reset(email: str) -> None:
         return
     url = site_url_for("auth.reset_password", token=reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_email(
-        user.email,
-        _("Reset your Garage password"),
-        _(
-            "To choose a new password, open this link within %(minutes)d minutes: %(url)s\n"
-            "If you did not ask for it, ignore this message.",
-            minutes=minutes,
-            url=url,
-        ),
-    )
+    with recipient_language(user.locale):
+        send_email(
+            user.email,
+            _("Reset your Garage password"),
+            _(
+                "To choose a new password, open this link within %(minutes)d minutes: %(url)s\n"
+                "If you did not ask for it, ignore this message.",
+                minutes=minutes,
+                url=url,
+            ),
+        )
 
 
 def user_for_reset_token(token: str) -> User | None:

@@ -222,7 +222,8 @@ def notify_if_away(sender: Person, sent: Sent, room: str) -> None:
             {
                 "from": sender.username,
                 "name": sender.name,
-                "excerpt": message["body"][:140] if message["body"] else _("Picture"),
+                "excerpt": (message["body"] or "")[:140],
+                "picture": bool(message.get("image")),  # "Picture" in the reader's language
                 "url": url_for("chat.conversation", username=sender.username),
             },
         )

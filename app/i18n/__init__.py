@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.i18n.formats import register_filters
-from app.i18n.js import register_js
-from app.i18n.locale import register_locale
-
 
 def register(app: Flask) -> None:
+    # imported here: app.i18n.phone and .locale are imported by features early on, and the
+    # formats need the catalogue's currency signs
+    from app.i18n.formats import register_filters
+    from app.i18n.js import register_js
+    from app.i18n.locale import register_locale
+
     register_locale(app)
     register_filters(app)
     register_js(app)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 from app.extensions import db
@@ -110,6 +112,21 @@ def alternate_links() -> list[tuple[str, str]]:
 def current_language() -> str:
     """The language this response is rendered in ("ru", "kk" or "en")."""
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+@contextmanager
+def recipient_language(language: str | None) -> Iterator[str]:
+    """Render a mail or a notification for someone else in THEIR language: the one stored
+    on their account, else the current page's (a visitor registering reads this page)."""
+    chosen = valid_language(language) or current_language()
+    with force_locale(chosen):
+        yield chosen
+
+
+def remember_language_choice(language: str) -> None:
+    """A choice made in the settings form: the cookie follows the account."""
+    if valid_language(language):
+        g.lang_chosen = language
 
 
 def local_name(place) -> str:

@@ -16,8 +16,8 @@ MAX_INPUT = 40  # longer input is not a phone number; libphonenumber refuses pas
 ALLOWED_INPUT = set("+0123456789 ()-.")
 
 
-def normalize_phone(raw: str) -> str | None:
-    """The E.164 form ("+77011234567") of a Kazakh number, or None when it is not one."""
+def parse_phone(raw: str) -> phonenumbers.PhoneNumber | None:
+    """The Kazakh number in `raw`, or None when it is not one."""
     text = (raw or "").strip()
     if not text or len(text) > MAX_INPUT or not set(text) <= ALLOWED_INPUT:
         return None
@@ -27,18 +27,25 @@ def normalize_phone(raw: str) -> str | None:
         return None
     if not phonenumbers.is_valid_number(number) or phonenumbers.region_code_for_number(number) != REGION:
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
+
+
+def normalize_phone(raw: str) -> str | None:
+    """The E.164 form ("+77011234567") of a Kazakh number, or None when it is not one."""
+    number = parse_phone(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
 
 
 def format_phone(value: str | None) -> str:
-    """ "+7 701 123 45 67" for a stored Kazakh number; anything else is shown as it was stored."""
-    if not value:
-        return ""
-    e164 = normalize_phone(value)
-    if e164 is None:
-        return value
-    digits = e164[2:]  # the ten digits after +7
-    return f"+7 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
+    """ "+7 701 123 45 67" for a mobile, "+7 7172 55 00 00" for a landline (its area code as
+    dialled); anything else is shown as it was stored."""
+    number = parse_phone(value or "")
+    if number is None:
+        return value or ""
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
+        digits = str(number.national_number)
+        return f"+7 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace("-", " ")
 
 
 class KazakhPhone:

@@ -61,10 +61,11 @@ def banned_sellers(seller_ids: set[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def tell_favouriters(listing: Listing, kind: str, text: str) -> None:
-    """Notify everyone who saved the listing (not its seller) of a price drop or a sale."""
+def tell_favouriters(listing: Listing, kind: str, details: dict | None = None) -> None:
+    """Notify everyone who saved the listing (not its seller) of a price drop or a sale;
+    `details` (prices) are shown in each reader's language (notifications.describe)."""
     user_ids = db.session.scalars(select(Favorite.user_id).where(Favorite.listing_id == listing.id))
-    payload = {"title": listing.title, "url": listing_url(listing.id), "text": text, "listing_id": listing.id}
+    payload = {"title": listing.title, "url": listing_url(listing.id), "listing_id": listing.id, **(details or {})}
     for user_id in user_ids:
         if user_id != listing.seller_id:
             notify(user_id, kind, payload)

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.time import utcnow
 from app.extensions import db
-from app.i18n.formats import format_price
 from app.listings.copies import refresh_copies
 from app.listings.favorites import tell_favouriters
 from app.listings.saved_searches import alert_saved_searches
@@ -90,11 +89,9 @@ def update_listing(listing: Listing, data: dict[str, Any]) -> None:
             PriceChange(listing_id=listing.id, old_price=old_price, new_price=listing.price, currency=listing.currency)
         )
         if listing.price_kzt < old_kzt and listing.status in SEARCHABLE_STATUSES:
-            tell_favouriters(
-                listing,
-                "price_drop",
-                text=f"{format_price(old_price, old_currency)} → {format_price(listing.price, listing.currency)}",
-            )
+            # numbers, not text: each reader sees the prices in their own language
+            prices = {"old_price": old_price, "old_currency": old_currency, "new_price": listing.price}
+            tell_favouriters(listing, "price_drop", {**prices, "currency": listing.currency})
     db.session.flush()
 
 
@@ -118,7 +115,7 @@ def change_status(listing: Listing, action: str) -> bool:
     if action == "activate":
         listing.bumped_at = utcnow()
     if action == "sold":
-        tell_favouriters(listing, "sold", text=listing.title)
+        tell_favouriters(listing, "sold")
     db.session.flush()
     return True
 

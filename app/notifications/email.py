@@ -67,8 +67,16 @@ def deliver(app: Flask, message: EmailMessage) -> None:
         log.exception("could not send mail to %s", message["To"])
 
 
-def send_notification_email(to: str, kind: str, payload: dict) -> None:
-    """Mail a notification the user opted into; links are made absolute with SITE_URL."""
+def send_notification_email(to: str, kind: str, payload: dict, language: str | None = None) -> None:
+    """Mail a notification the user opted into, in their `language`; links are made absolute
+    with SITE_URL."""
+    from app.i18n.locale import recipient_language
+
+    with recipient_language(language):
+        send_described(to, kind, payload)
+
+
+def send_described(to: str, kind: str, payload: dict) -> None:
     from flask_babel import gettext as _
 
     from app.notifications.services import describe

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -62,9 +63,10 @@ def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | N
     after_commit("notifications.push", user_id, deliver=push_arrivals)
     if setting is not None and setting.email:
         # only to confirmed addresses: nobody can have mail sent to someone else's inbox
-        email = db.session.scalar(select(User.email).where(User.id == user_id, User.email_confirmed_at.is_not(None)))
-        if email:
-            after_commit("notifications.email", (email, kind, dict(payload)), deliver=send_emails)
+        query = select(User.email, User.locale).where(User.id == user_id, User.email_confirmed_at.is_not(None))
+        recipient = db.session.execute(query).first()
+        if recipient:  # mailed in the recipient's language, not the one of who caused it
+            after_commit("notifications.email", (*recipient, kind, dict(payload)), deliver=send_emails)
     return notification
 
 
@@ -137,13 +139,14 @@ def push_arrivals(user_ids: list[int]) -> None:
         socketio.emit("notification", {"new": new}, to=user_room(user_id))
 
 
-def send_emails(emails: list[tuple[str, str, dict]]) -> None:
-    """After commit: mail the notifications their recipients opted into."""
+def send_emails(emails: list[tuple[str, str | None, str, dict]]) -> None:
+    """After commit: mail the notifications their recipients opted into, each in its
+    recipient's language."""
     if not has_app_context():
         return
-    for to, kind, payload in emails:
+    for to, language, kind, payload in emails:
         try:
-            send_notification_email(to, kind, payload)
+            send_notification_email(to, kind, payload, language)
         except Exception:  # a mail problem must never break the page that notified
             current_app.logger.exception("could not queue notification mail to %s", to)
 
@@ -158,9 +161,12 @@ def describe(kind: str, payload: dict[str, Any]) -> dict[str, str | None]:
     """Title, text and link of a notification, from whatever its payload carries.
 
     Features fill payloads differently; this picks the first of the usual keys and falls
-    back to the kind's label. Only links within the site are kept.
+    back to the kind's label. Only links within the site are kept. Whatever the site itself
+    says (prices, "Picture", the warning's title) is written here, in the reader's language,
+    not stored in the language of whoever caused the notification.
     """
     payload = payload if isinstance(payload, dict) else {}
+    own_words = site_words(kind, payload)
 
     def first(*keys: str) -> str:
         for key in keys:
@@ -172,7 +178,8 @@ def describe(kind: str, payload: dict[str, Any]) -> dict[str, str | None]:
     title = first("title", "subject", "topic", "topic_title", "listing_title", "name") or str(
         KIND_LABELS.get(kind, kind)
     )
-    text = first("text", "excerpt", "body", "message", "reason")
+    text = own_words.get("text") or first("text", "excerpt", "body", "message", "reason")
+    title = own_words.get("title") or title
     if text == title:
         text = ""
     url = first("url", "link")
@@ -184,3 +191,20 @@ def describe(kind: str, payload: dict[str, Any]) -> dict[str, str | None]:
         "url": url or None,
         "actor": first("actor", "who", "from", "author"),
     }
+
+
+def site_words(kind: str, payload: dict[str, Any]) -> dict[str, str]:
+    """The parts of a notification the site writes itself, in the current language."""
+    from app.i18n.formats import format_price
+
+    words = {}
+    prices = [payload.get(key) for key in ("old_price", "new_price")]
+    if kind == "price_drop" and all(isinstance(p, int) and not isinstance(p, bool) for p in prices):
+        old_currency = str(payload.get("old_currency") or payload.get("currency") or "KZT")
+        new = format_price(prices[1], str(payload.get("currency") or "KZT"))
+        words["text"] = f"{format_price(prices[0], old_currency)} → {new}"
+    elif kind == "message" and payload.get("picture") and not payload.get("excerpt"):
+        words["text"] = _("Picture")
+    elif kind == "warning":
+        words["title"] = _("A warning from the moderators")
+    return words

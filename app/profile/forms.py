@@ -7,6 +7,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     RadioField,
+    SelectField,
     StringField,
     SubmitField,
     TelField,
@@ -14,11 +15,14 @@ from wtforms import (
     URLField,
     ValidationError,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import URL, AnyOf, DataRequired, InputRequired, Length, Optional
 
 from app.auth.validators import display_name_problem
+from app.i18n.locale import LANGUAGE_NAMES
+from app.i18n.phone import KazakhPhone
 
-PHONE = Regexp(r"^\+?[0-9 ()\-]{5,32}$", message=_l("Digits, spaces, brackets, dashes and a leading + only."))
+# "8 701 123 45 67", "+7 (701) 123-45-67"...: a Kazakh number, stored as +77011234567.
+PHONE = KazakhPhone()
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 
 
@@ -37,8 +41,16 @@ class ProfileForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Length(max=60), check_public_name], filters=[strip])
     city = StringField(_l("City"), validators=[Length(max=80)], filters=[strip])
     about = TextAreaField(_l("About you"), validators=[Length(max=2000)], filters=[strip])
-    phone = TelField(_l("Phone"), validators=[Optional(), PHONE], filters=[strip])
+    phone = TelField(
+        _l("Phone"), validators=[Optional(), PHONE], filters=[strip], render_kw={"placeholder": "+7 7xx xxx xx xx"}
+    )
     phone_visible = BooleanField(_l("Show my phone to signed-in users"))
+    locale = SelectField(
+        _l("Language of the site, e-mails and notifications"),
+        choices=list(LANGUAGE_NAMES.items()),
+        validate_choice=False,  # AnyOf below; not sent at all: the language stays as it is
+        validators=[Optional(), AnyOf(list(LANGUAGE_NAMES))],
+    )
     submit = SubmitField(_l("Save profile"))
 
 
@@ -56,7 +68,12 @@ class AvatarForm(FlaskForm):
 class DealerForm(FlaskForm):
     company_name = StringField(_l("Company name"), validators=[Length(max=120), check_public_name], filters=[strip])
     address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip])
-    phone = TelField(_l("Company phone"), validators=[Optional(), PHONE], filters=[strip])
+    phone = TelField(
+        _l("Company phone"),
+        validators=[Optional(), PHONE],
+        filters=[strip],
+        render_kw={"placeholder": "+7 7xx xxx xx xx"},
+    )
     website = URLField(
         _l("Website"),
         validators=[Optional(), URL(message=_l("Enter a full address, like https://example.kz")), Length(max=200)],

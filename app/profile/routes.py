@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import escape
@@ -12,6 +13,8 @@ from sqlalchemy import select
 
 from app.auth.validators import username_key
 from app.extensions import db
+from app.i18n.locale import current_language, remember_language_choice
+from app.i18n.phone import format_phone
 from app.media import ImageRejected
 from app.models import User
 from app.profile import bp, services
@@ -59,10 +62,15 @@ def settings():
     """Edit one's own profile."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
+    if not form.is_submitted():
+        form.locale.data = current_language()  # what they read now, until they choose
+        form.phone.data = format_phone(user.phone)
     if form.validate_on_submit():
         services.update_profile(user, form.data)
         db.session.commit()
-        flash(_("Your profile is saved."), "success")
+        remember_language_choice(user.locale)
+        with force_locale(user.locale or current_language()):  # the next page is in the language chosen
+            flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.settings"))
     return render_settings(form=form)
 

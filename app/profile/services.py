@@ -11,6 +11,8 @@ from app.models import DealerProfile, User
 def update_profile(user: User, data: dict) -> None:
     for field in ("display_name", "city", "about", "phone", "phone_visible"):
         setattr(user, field, data[field])
+    if data.get("locale"):
+        user.locale = data["locale"]
 
 
 def replace_avatar(user: User, stream: IO[bytes]) -> None:
