@@ -45,8 +45,10 @@ def one_of(*choices: str) -> Callable[[str | None], str | None]:
 
 
 def free_text(value: str | None) -> str | None:
-    """Whitespace collapsed, cut to MAX_QUERY_LENGTH; None when empty."""
-    return " ".join((value or "").split())[:MAX_QUERY_LENGTH] or None
+    """Whitespace collapsed, control characters (NUL: PostgreSQL refuses it) dropped, cut to
+    MAX_QUERY_LENGTH; None when empty."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in value or "")
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH] or None
 
 
 def flag(value: str | None) -> str | None:
@@ -128,13 +130,17 @@ class Filters:
     values: dict[str, Any] = field(default_factory=dict)
     sort: str = "newest"
     after: tuple[Any, int] | None = None
+    # The page that ends just before this key (a "previous page" link); ignored with `after`.
+    before: tuple[Any, int] | None = None
 
     @classmethod
     def parse(cls, args: Mapping[str, str]) -> Filters:
         values = {rule.name: value for rule in RULES if (value := rule.parse(args.get(rule.name))) is not None}
         sort = args.get("sort")
         sort = sort if sort in SORTS else "newest"
-        return cls(values=values, sort=sort, after=parse_cursor(args.get("after"), sort))
+        after = parse_cursor(args.get("after"), sort)
+        before = None if after else parse_cursor(args.get("before"), sort)
+        return cls(values=values, sort=sort, after=after, before=before)
 
     def query_args(self) -> dict[str, Any]:
         """The filters as URL arguments (no cursor)."""
@@ -148,6 +154,11 @@ class Filters:
 
     def __bool__(self) -> bool:
         return bool(self.values)
+
+    @property
+    def active_count(self) -> int:
+        """How many filters are set (the "Filters (n)" button)."""
+        return len(self.values)
 
 
 class MultiArgs(dict):
@@ -175,10 +186,13 @@ def parse_cursor(value: str | None, sort: str) -> tuple[Any, int] | None:
 
 
 def make_cursor(listing: Listing, sort: str) -> str:
-    """The "after" value that continues a search past `listing`."""
+    """The "after" value that continues a search past `listing` (or "before": up to it)."""
     column, _ = SORTS[sort]
-    value = getattr(listing, column.key)
-    return f"{value.isoformat() if isinstance(value, datetime) else value}~{listing.id}"
+    return cursor_text(getattr(listing, column.key), listing.id)
+
+
+def cursor_text(value: Any, listing_id: int) -> str:
+    return f"{value.isoformat() if isinstance(value, datetime) else value}~{listing_id}"
 
 
 def filter_conditions(filters: Filters, dialect: str) -> list:

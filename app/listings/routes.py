@@ -4,7 +4,7 @@ saved searches. Owners-only actions answer 403 to anyone else; hidden listings a
 from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -21,6 +21,7 @@ from app.catalog.choices import (
     TRANSMISSIONS,
 )
 from app.extensions import db, limiter
+from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
 from app.listings import bp, display, services
 from app.listings.display import status_label
@@ -33,6 +34,7 @@ from app.listings.photos import delete_photo as remove_photo
 from app.listings.saved_searches import delete_saved_search as remove_saved_search
 from app.listings.saved_searches import save_search
 from app.listings.search import card_context, seller_listings, seller_ratings, similar_listings
+from app.listings.search import count as count_matches
 from app.listings.search import search as find_listings
 from app.media import ImageRejected
 from app.models import Listing, ListingPhoto, SavedSearch
@@ -140,8 +142,22 @@ def search():
         page=page,
         filter_form=filter_form(filters, url_for("listings.search")),
         save_form=save_form,
+        sorts=SORT_LABELS(),
         **card_context(page.listings, current_user),
     )
+
+
+@bp.route("/count")
+def count():
+    """JSON for the filter panel's apply button: how many cars the filters in the query
+    string find (exact up to the numbered pages, else the same estimate as the page) and the
+    button's text. Malformed filters are ignored, as on the page."""
+    total, about = count_matches(Filters.parse(request.args))
+    if about:
+        label = _("Show about %(n)s cars", n=format_number(total))
+    else:
+        label = ngettext("Show %(num)s car", "Show %(num)s cars", total)  # exact counts are small
+    return jsonify(count=total, about=about, label=label)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ planner's estimate (PostgreSQL) or a capped count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
@@ -16,12 +16,17 @@ from sqlalchemy.orm import selectinload
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings.favorites import favourite_ids
-from app.listings.filters import SORTS, Filters, filter_conditions, make_cursor
+from app.listings.filters import SORTS, Filters, cursor_text, filter_conditions, make_cursor
 from app.models import Listing, Review, User
 from app.models.listing import SEARCHABLE_STATUSES
 
 PER_PAGE = 20
 COUNT_CAP = 1000
+
+
+# While a search has at most this many pages, every key is read (a bounded, index-ordered
+# query) so the total is exact and each page gets a number; past it, previous/next only.
+NUMBERED_PAGES = 10
 
 
 @dataclass
@@ -31,6 +36,11 @@ class SearchPage:
     total: int
     # True: `total` is a lower bound (SQLite: COUNT_CAP) or PostgreSQL's estimate: "about"
     total_capped: bool
+    prev_before: str | None = None  # "before" cursor of the previous page; None on the first
+    # Numbered pages (only when the total is exact and small): each page's "after" cursor
+    # (None for page 1), and this page's number (None when it does not start on a page edge).
+    pages: list[str | None] = field(default_factory=list)
+    number: int | None = None
 
 
 def seller_not_banned():
@@ -45,29 +55,75 @@ def on_sale_conditions() -> list:
     return [Listing.status.in_(SEARCHABLE_STATUSES), seller_not_banned()]
 
 
-def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PER_PAGE) -> SearchPage:
-    """One keyset page of searchable listings matching `filters`. The total is exact when it
-    fits one page, else PostgreSQL's estimate (SQLite: a count capped at COUNT_CAP)."""
-    dialect = db.engine.dialect.name
-    conditions = [*on_sale_conditions(), *filter_conditions(filters, dialect)]
+def matching_conditions(filters: Filters, seller_id: int | None = None) -> list:
+    """SQL conditions of a search: on sale, sellers not banned, the filters, one seller."""
+    conditions = [*on_sale_conditions(), *filter_conditions(filters, db.engine.dialect.name)]
     if seller_id is not None:
         conditions.append(Listing.seller_id == seller_id)
+    return conditions
+
+
+def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PER_PAGE) -> SearchPage:
+    """One keyset page of searchable listings matching `filters`, read forwards after
+    `filters.after` or backwards before `filters.before`. The total is exact up to
+    NUMBERED_PAGES pages (which then get numbers), else PostgreSQL's estimate (SQLite: a
+    count capped at COUNT_CAP)."""
+    conditions = matching_conditions(filters, seller_id)
     column, descending = SORTS[filters.sort]
+    key = tuple_(column, Listing.id)
+    backwards = filters.before is not None
     page_conditions = list(conditions)
     if filters.after is not None:
-        key = tuple_(column, Listing.id)
         page_conditions.append(key < filters.after if descending else key > filters.after)
-    order = (column.desc(), Listing.id.desc()) if descending else (column.asc(), Listing.id.asc())
-    query = select(Listing).where(*page_conditions).order_by(*order).limit(per_page + 1)
-    rows = list(db.session.scalars(query))
-    next_after = make_cursor(rows[per_page - 1], filters.sort) if len(rows) > per_page else None
-    if filters.after is None and next_after is None:
+    if backwards:
+        page_conditions.append(key > filters.before if descending else key < filters.before)
+    read_descending = descending != backwards  # a page before the cursor is read in reverse
+    order = (column.desc(), Listing.id.desc()) if read_descending else (column.asc(), Listing.id.asc())
+    rows = list(db.session.scalars(select(Listing).where(*page_conditions).order_by(*order).limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    has_prev = more if backwards else filters.after is not None
+    has_next = (backwards and bool(rows)) or (not backwards and more)
+    next_after = make_cursor(rows[-1], filters.sort) if has_next else None
+    prev_before = make_cursor(rows[0], filters.sort) if has_prev and rows else None
+    if not has_prev and not has_next:
         return SearchPage(rows, None, len(rows), False)  # one page: the rows are the total
-    if dialect == "postgresql":
-        return SearchPage(rows[:per_page], next_after, estimate_rows(select(Listing.id).where(*conditions)), True)
+    keys = all_keys(conditions, column, descending, NUMBERED_PAGES * per_page)
+    if keys is None:
+        total, capped = estimated_total(conditions)
+        return SearchPage(rows, next_after, total, capped, prev_before)
+    pages = [None] + [cursor_text(*keys[n * per_page - 1]) for n in range(1, -(-len(keys) // per_page))]
+    first = (getattr(rows[0], column.key), rows[0].id) if rows else None
+    index = next((i for i, k in enumerate(keys) if tuple(k) == first), None)
+    number = index // per_page + 1 if index is not None and index % per_page == 0 else None
+    return SearchPage(rows, next_after, len(keys), False, prev_before, pages, number)
+
+
+def all_keys(conditions: list, column, descending: bool, limit: int) -> list[tuple] | None:
+    """Every (sort value, id) of the result in order, or None when there are more than `limit`."""
+    order = (column.desc(), Listing.id.desc()) if descending else (column.asc(), Listing.id.asc())
+    keys = db.session.execute(select(column, Listing.id).where(*conditions).order_by(*order).limit(limit + 1)).all()
+    return None if len(keys) > limit else [tuple(k) for k in keys]
+
+
+def count(filters: Filters, *, seller_id: int | None = None) -> tuple[int, bool]:
+    """How many listings match (the live count on the filter panel's button): exact up to
+    NUMBERED_PAGES pages, as the search page says, else (estimate or capped count, True)."""
+    conditions = matching_conditions(filters, seller_id)
+    limit = NUMBERED_PAGES * PER_PAGE
+    ids = db.session.scalars(select(Listing.id).where(*conditions).limit(limit + 1)).all()
+    return (len(ids), False) if len(ids) <= limit else estimated_total(conditions)
+
+
+def estimated_total(conditions: list) -> tuple[int, bool]:
+    """(PostgreSQL's estimate, True); SQLite: (a count capped at COUNT_CAP, whether capped)."""
+    if db.engine.dialect.name == "postgresql":
+        return estimate_rows(select(Listing.id).where(*conditions)), True
     capped = select(Listing.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
     total = db.session.scalar(select(func.count()).select_from(capped)) or 0
-    return SearchPage(rows[:per_page], next_after, min(total, COUNT_CAP), total > COUNT_CAP)
+    return min(total, COUNT_CAP), total > COUNT_CAP
 
 
 def estimate_rows(query) -> int:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.listings.filters import Filters
-from app.listings.routes import filter_form
+from app.listings.routes import SORT_LABELS, filter_form
 from app.listings.search import card_context, search
 from app.profile import bp, reviews
 from app.profile.forms import ReviewForm
@@ -91,6 +91,7 @@ def dealer(username: str):
         filters=filters,
         page=page,
         filter_form=filter_form(filters, url_for("profile.dealer", username=user.username)),
+        sorts=SORT_LABELS(),
         rating=reviews.seller_rating(user),
         **card_context(page.listings, current_user),
     )

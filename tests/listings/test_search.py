@@ -161,3 +161,70 @@ def test_a_saved_search_alerts_for_exactly_the_cars_the_search_shows(client, car
         shown = set(titles(client.get(f"/listings/?{query}")))
         filters = Filters.parse(MultiArgs(query))
         assert {car.title for car in cars.values() if matches(filters, car)} == shown, query
+
+
+def walk(client, url: str, rel: str) -> list[list[str]]:
+    """Follow rel="next" or rel="prev" links from `url`: the ids of each page in turn."""
+    pages = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(re.findall(r'data-listing-id="(\d+)"', html))
+        match = re.search(rf'rel="{rel}" href="([^"]+)"', html)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    return pages
+
+
+def test_previous_pages_walk_back_over_the_same_pages(client):
+    seller = factories.make_user("seller")
+    now = utcnow()
+    for i in range(45):
+        listing = factories.make_listing(seller, price=5_000_000 + (i % 7) * 100_000)
+        listing.bumped_at = now - timedelta(minutes=i % 5)
+    db.session.commit()
+    for sort in ("newest", "price_asc"):
+        forward = walk(client, f"/listings/?sort={sort}", "next")
+        html = client.get(f"/listings/?sort={sort}").get_data(as_text=True)
+        last = re.findall(r'href="([^"]+)" aria-label="Page 3"', html)[0].replace("&amp;", "&")
+        backward = walk(client, last, "prev")
+        assert [len(p) for p in forward] == [20, 20, 5]
+        assert backward == forward[::-1], sort
+
+
+def test_pages_are_numbered_while_the_total_is_small_and_exact(client):
+    seller = factories.make_user("seller")
+    for _ in range(41):
+        factories.make_listing(seller)
+    html = client.get("/listings/").get_data(as_text=True)
+    assert "41 cars" in html
+    assert 'aria-current="page"><span class="page-link">1</span>' in html
+    assert 'aria-label="Page 2"' in html and 'aria-label="Page 3"' in html and 'aria-label="Page 4"' not in html
+    page3 = re.findall(r'href="([^"]+)" aria-label="Page 3"', html)[0].replace("&amp;", "&")
+    html3 = client.get(page3).get_data(as_text=True)
+    assert 'aria-current="page"><span class="page-link">3</span>' in html3
+    assert len(re.findall(r'data-listing-id="(\d+)"', html3)) == 1
+
+
+def test_large_results_get_previous_and_next_without_numbers(client, monkeypatch):
+    from app.listings import search
+
+    monkeypatch.setattr(search, "NUMBERED_PAGES", 1)  # "large" = more than one page here
+    seller = factories.make_user("seller")
+    for _ in range(25):
+        factories.make_listing(seller)
+    html = client.get("/listings/").get_data(as_text=True)
+    assert 'rel="next"' in html and 'aria-label="Page 2"' not in html
+    if db.engine.dialect.name == "postgresql":
+        assert re.search(r"about [\d,]+ cars", html)  # the planner's estimate
+    else:
+        assert "25 cars" in html  # a count capped at COUNT_CAP
+
+
+def test_the_count_endpoint_uses_the_search_filters(client, cars):
+    toyota = factories.make_catalog()["brand:Toyota"].id
+    assert client.get(f"/listings/count?brand={toyota}").get_json() == {
+        "count": 4,
+        "about": False,
+        "label": "Show 4 cars",
+    }
+    assert client.get("/listings/count?body=suv").get_json()["label"] == "Show 1 car"
+    assert client.get("/listings/count?brand=abc&price_to=1e99&q=%00").get_json()["count"] == 5

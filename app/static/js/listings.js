@@ -307,6 +307,44 @@
       });
   });
 
+  // --- search: sort applies at once; the filter panel's button shows the live count ----
+  const sortForm = document.getElementById("sort-form");
+  if (sortForm) {
+    sortForm.querySelector(".sort-submit").hidden = true;
+    sortForm.querySelector("select").addEventListener("change", function () { sortForm.submit(); });
+  }
+
+  const filterForm = document.querySelector(".listing-filters[data-count-url]");
+  if (filterForm) {
+    const apply = document.getElementById("f-submit");
+    let timer = null;
+    let latest = 0;
+
+    function query() {
+      const params = new URLSearchParams();
+      new FormData(filterForm).forEach(function (value, name) { if (value !== "") params.append(name, value); });
+      return params.toString();
+    }
+
+    function refreshCount() {
+      const ticket = ++latest;
+      fetch(filterForm.dataset.countUrl + "?" + query(), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && ticket === latest) apply.textContent = data.label; })
+        .catch(function () {}); // the button keeps its last text; the form still submits
+    }
+
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refreshCount, 300);
+    }
+
+    filterForm.addEventListener("input", later);
+    filterForm.addEventListener("change", later);
+    const panel = document.getElementById("filters-panel");
+    if (panel) panel.addEventListener("show.bs.offcanvas", refreshCount);
+  }
+
   // --- the draft's checklist: Publish is enabled once the listing has a photo -----------
   document.addEventListener("photos:changed", function (event) {
     const check = document.getElementById("check-photos");
