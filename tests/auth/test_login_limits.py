@@ -122,3 +122,15 @@ def test_a_password_reset_lets_the_owner_in_while_strangers_are_held(app, aigeri
     owner.post(link, data={"password": new, "confirm": new, "csrf_token": csrf_token(owner, link)})
     assert try_sign_in(owner, "aigerim", new).status_code == 302
     assert try_sign_in(visitor(app, "192.0.2.9"), "aigerim", new).status_code == 429  # strangers still held
+
+
+def test_other_limits_say_when_to_try_again_too(app, db):
+    asker = visitor(app, "203.0.113.44")
+    for n in range(10):  # "10 per hour" on reset requests
+        token = csrf_token(asker, "/auth/reset")
+        assert asker.post("/auth/reset", data={"email": f"x{n}@example.com", "csrf_token": token}).status_code == 302
+    token = csrf_token(asker, "/auth/reset")
+    refused = asker.post("/auth/reset", data={"email": "x@example.com", "csrf_token": token})
+    assert refused.status_code == 429
+    assert "Too many attempts. Try again in 1 hour." in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"].isdigit()

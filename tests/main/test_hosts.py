@@ -155,13 +155,15 @@ def test_production_refuses_a_forged_host_and_mails_site_url_links(production_se
 def test_production_session_cookie_is_host_prefixed_and_read_by_socketio(production_server):
     make_user("driver", password="quiet-harbour-71")
     http = requests.Session()
-    response = form_post(http, production_server, "/auth/login", {"login": "driver", "password": "quiet-harbour-71"})
+    credentials = {"login": "driver", "password": "quiet-harbour-71", "remember": "y"}
+    response = form_post(http, production_server, "/auth/login", credentials)
     assert response.status_code == 302
     set_cookies = response.raw.headers.getlist("Set-Cookie")
-    session_cookie = next(c for c in set_cookies if c.startswith("__Host-session="))
-    attributes = [part.strip().lower() for part in session_cookie.split(";")[1:]]
-    assert "secure" in attributes and "httponly" in attributes and "path=/" in attributes
-    assert not any(part.startswith("domain=") for part in attributes)
+    for name in ("__Host-session=", "__Host-remember_token=", "__Host-device="):
+        cookie = next(c for c in set_cookies if c.startswith(name))
+        attributes = [part.strip().lower() for part in cookie.split(";")[1:]]
+        assert "secure" in attributes and "httponly" in attributes and "path=/" in attributes, cookie
+        assert not any(part.startswith("domain=") for part in attributes), cookie
     page = http.get(production_server.url + "/settings", headers={"Cookie": cookie_header(http)}, timeout=10)
     assert page.status_code == 200
     client = socketio.Client(reconnection=False)
