@@ -95,7 +95,10 @@ class Config:
     # forwarded host unless PROXY_FIX_X_HOST=1 (links in mails come from SITE_URL anyway).
     PROXY_FIX = env_bool("PROXY_FIX", False)
     PROXY_FIX_X_HOST = env_int("PROXY_FIX_X_HOST", 0)
-    TRUSTED_HOSTS = trusted_hosts(SITE_URL, DOMAIN, local=True)
+    # The hosts app/main/hosts.py answers (env TRUSTED_HOSTS adds names). Not Flask's own
+    # TRUSTED_HOSTS: its check fails inside Flask before URLs can be built, so its 400 page
+    # itself crashed into a 500, and it cannot exempt the container's health check.
+    ALLOWED_HOSTS = trusted_hosts(SITE_URL, DOMAIN, local=True)
 
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
@@ -158,7 +161,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_PATH = "/"
     REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
-    TRUSTED_HOSTS = trusted_hosts(Config.SITE_URL, Config.DOMAIN, local=False)
+    ALLOWED_HOSTS = trusted_hosts(Config.SITE_URL, Config.DOMAIN, local=False)
     # Socket.IO accepts pages of the site itself: SITE_URL's origin (nginx passes the Host
     # without its port, so the same-origin default would refuse a site on a custom port).
     SOCKETIO_CORS_ORIGINS = env_list("SOCKETIO_CORS_ORIGINS") or [origin(Config.SITE_URL)]

@@ -44,7 +44,7 @@ def wrap_wsgi(app: Flask) -> None:
     PROXY_FIX_X_HOST says so; the Host check then applies to it."""
     from app.main.hosts import TrustedHostGuard
 
-    app.wsgi_app = TrustedHostGuard(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+    app.wsgi_app = TrustedHostGuard(app.wsgi_app, app.config["ALLOWED_HOSTS"])  # type: ignore[method-assign]
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=1, x_proto=1, x_host=app.config["PROXY_FIX_X_HOST"]

@@ -1,9 +1,11 @@
 """Refusing requests for a Host the site does not serve.
 
-Flask's TRUSTED_HOSTS (set from the same list) only checks requests that reach Flask's
-routing, and its 400 is raised before URLs can be built; this WSGI guard answers first,
-for pages and Socket.IO alike, with a plain 400. An unknown Host is never a visitor's
-browser: it is a forged header or a misconfigured proxy.
+The list is the ALLOWED_HOSTS config (SITE_URL's host, DOMAIN, the TRUSTED_HOSTS variable,
+localhost outside production). Flask's own TRUSTED_HOSTS is left unset on purpose: its
+check fails while Flask builds the request's URL adapter, so the error page it leads to
+cannot build a URL and ends in a 500; and it cannot spare the health check. This WSGI guard
+answers first, for pages and Socket.IO alike, with a plain 400. An unknown Host is never a
+visitor's browser: it is a forged header or a misconfigured proxy.
 """
 
 from __future__ import annotations

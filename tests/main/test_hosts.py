@@ -81,7 +81,7 @@ def test_trusted_hosts_come_from_site_url_and_domain():
         "127.0.0.1",
     ]
     assert ProductionConfig.PROXY_FIX_X_HOST == 0
-    assert "localhost" not in ProductionConfig.TRUSTED_HOSTS or ProductionConfig.DOMAIN == "localhost"
+    assert "localhost" not in ProductionConfig.ALLOWED_HOSTS or ProductionConfig.DOMAIN == "localhost"
 
 
 def test_production_cookies_carry_the_host_prefix():
@@ -150,6 +150,15 @@ def test_production_refuses_a_forged_host_and_mails_site_url_links(production_se
     links = re.findall(r"https?://\S+/auth/reset/\S+", log)
     assert links and all(link.startswith(production_server.url + "/auth/reset/") for link in links)
     assert "evil.example/auth" not in log
+
+
+def test_production_answers_health_checks_by_any_name_and_nothing_else(production_server):
+    for host in ("web:8000", f"127.0.0.1:{production_server.port}"):
+        health = requests.get(production_server.url + "/healthz", headers={"Host": host}, timeout=10)
+        assert health.status_code == 200, host  # the container's own check, Prometheus by service name
+    page = requests.get(production_server.url + "/auth/login", headers={"Host": "web:8000"}, timeout=10)
+    assert page.status_code == 400 and page.text == "Unknown host.\n"
+    assert "Traceback" not in server_log(production_server)
 
 
 def test_production_session_cookie_is_host_prefixed_and_read_by_socketio(production_server):
