@@ -13,11 +13,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import observability
+from app.inputs import CleanRequest, PathConverter, PathSegmentConverter
 from config import CONFIGS, Config, ProductionConfig
 
 
 def create_app(config: type[Config] | str | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanRequest  # every query argument, form field and JSON value cleaned
     config_class = resolve_config(config)
     if config_class is ProductionConfig:
         ProductionConfig.check()
@@ -118,6 +120,7 @@ class DatabaseIdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_map.converters.update(default=PathSegmentConverter, string=PathSegmentConverter, path=PathConverter)
     from app import admin, auth, catalog, chat, forum, listings, main, notifications, profile
 
     for feature in (main, auth, profile, catalog, listings, forum):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import inputs
 from app.admin import bp, services
 from app.admin.forms import ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
 from app.auth.decorators import admin_required
@@ -141,7 +142,7 @@ def ban(user_id: int):
     form = BanForm()
     if form.validate_on_submit():
         services.ban(current_user, user, form.duration.data, form.reason.data)
-        report_type, report_id = request.args.get("report_type", ""), request.args.get("report_id", type=int)
+        report_type, report_id = request.args.get("report_type", ""), inputs.int_arg("report_id")
         if report_type in TARGETS and report_id:
             services.resolve_reports(current_user, report_type, report_id, "actioned")
         services.resolve_reports(current_user, "user", user.id, "actioned")
@@ -234,8 +235,7 @@ def verify_dealer(user_id: int):
 @admin_required
 def audit():
     """Every moderator and admin action, newest first (admins only)."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    return render_template("admin/audit.html", pagination=services.audit_page(page))
+    return render_template("admin/audit.html", pagination=services.audit_page(inputs.page_arg()))
 
 
 @bp.route("/pages")

@@ -37,6 +37,7 @@ from app.chat.presence import viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
 from app.core.realtime import user_room
 from app.extensions import db, socketio
+from app.inputs import hostile_payload
 from app.models import MAX_ID
 from app.observability import MESSAGES_SENT
 
@@ -75,6 +76,8 @@ def authenticated_only(handler=None, *, session_checked_by_handler: bool = False
                 return error(_("You are signed out. Sign in again."))
             if not isinstance(data, dict):
                 return error(_("Bad request."))
+            if hostile_payload(data):
+                return error(_("The message holds characters that cannot be sent."))
             return handler(identity, data)
 
         return wrapped

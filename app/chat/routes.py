@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import media
+from app import inputs, media
 from app.auth.validators import username_key
 from app.chat import bp, services
 from app.chat.events import deliver
 from app.chat.services import ChatError, Person
 from app.extensions import db
-from app.models import MAX_ID, User
+from app.models import User
 
 VARIANTS = {variant.name for variant in media.KINDS["chat"]}
 
@@ -42,8 +42,8 @@ def other_user_or_404(username: str) -> User:
 @login_required
 def index():
     """The signed-in user's conversations, most recent first (blocked people left out)."""
-    page = request.args.get("page", 1, type=int) or 1
-    rows, has_next = services.conversation_list(current_user.id, max(page, 1))
+    page = inputs.page_arg()
+    rows, has_next = services.conversation_list(current_user.id, page)
     return render_template("chat/index.html", rows=rows, page=page, has_next=has_next)
 
 
@@ -64,7 +64,7 @@ def conversation(username: str):
     messages = services.history(conversation) if conversation else []
     names = {current_user.id: current_user.username, other.id: other.username}
     payloads = [services.message_payload(m, names[m.sender_id]) for m in messages]
-    listing_id = request.args.get("listing", type=int)
+    listing_id = inputs.int_arg("listing")
     card = services.listing_card(listing_id) if listing_id else None
     blocker = services.block_between(current_user.id, other.id)
     return render_template(
@@ -90,10 +90,8 @@ def older(username: str):
     if conversation_id is None:
         return jsonify(messages=[], more=False)
     conversation = db.session.get(services.Conversation, conversation_id)
-    before = request.args.get("before", type=int)
-    if before is not None and not 0 < before <= MAX_ID:
-        before = None
-    rows = services.history(conversation, before_seq=before)
+    before = inputs.int_arg("before")
+    rows = services.history(conversation, before_seq=before or None)
     names = {current_user.id: current_user.username, other.id: other.username}
     return jsonify(
         messages=[services.message_payload(m, names[m.sender_id]) for m in rows],

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
+from app.inputs import web_address
 from app.media import image_url
 
 
@@ -20,7 +21,9 @@ def avatar_url(user, size: int = 256) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(avatar_url=avatar_url, image_url=image_url, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        avatar_url=avatar_url, image_url=image_url, get_locale=get_locale, web_address=web_address
+    )
     app.context_processor(lambda: {"nav_counts": LazyCounts(), "live_labels": LiveLabels()})
 
 
@@ -82,6 +85,6 @@ NAV_COUNTERS: dict[str, Callable[[Any], int]] = {}
 
 
 def nav_counts() -> dict[str, int]:
-    if not current_user.is_authenticated:
+    if g.get("database_unavailable") or not current_user.is_authenticated:
         return {}
     return {name: count(current_user) for name, count in NAV_COUNTERS.items()}

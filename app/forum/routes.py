@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from app import media
+from app import inputs, media
 from app.auth.decorators import admin_required, moderator_required
 from app.extensions import db, limiter
 from app.forum import bp, services
@@ -31,8 +31,7 @@ from app.models import ForumCategory, Post, Topic
 
 
 def page_arg() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return max(1, min(page, 100_000))
+    return inputs.page_arg()
 
 
 def get_topic_or_404(topic_id: int) -> Topic:
@@ -233,7 +232,7 @@ def reply(topic_id: int):
     form = ReplyForm()
     status = 200
     if request.method == "GET":
-        quoted = db.session.get(Post, request.args.get("quote", type=int) or 0)
+        quoted = db.session.get(Post, inputs.int_arg("quote", 0))
         if quoted is not None and quoted.topic_id == topic.id and not quoted.is_deleted:
             form.body.data = services.quote_text(quoted)
             form.quote_id.data = str(quoted.id)
@@ -242,7 +241,7 @@ def reply(topic_id: int):
         if refusal:
             return refusal
         quoted_id = form.quote_id.data
-        quoted = db.session.get(Post, int(quoted_id)) if (quoted_id or "").isdigit() else None
+        quoted = db.session.get(Post, number) if (number := inputs.parse_int(quoted_id)) else None
         try:
             post = services.post_reply(topic, current_user, form.body.data, quoted=quoted)
         except ForumError as error:

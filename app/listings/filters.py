@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode
 from sqlalchemy import and_, func, literal_column
 
 from app.catalog.choices import BODY_TYPES, CONDITIONS, DRIVES, FUELS, TRANSMISSIONS
+from app.inputs import parse_int
 from app.models import Listing
 
 MAX_INT = 2**31 - 1
@@ -33,11 +34,8 @@ SORTS = {
 
 
 def to_int(value: str | None) -> int | None:
-    """A non-negative number that fits PostgreSQL's integer, or None."""
-    if value is None or not value.strip().isdigit() or len(value.strip()) > 10:
-        return None
-    number = int(value)
-    return number if number <= MAX_INT else None
+    """A non-negative number in ASCII digits that fits PostgreSQL's integer, or None."""
+    return parse_int(value, maximum=MAX_INT)
 
 
 def one_of(*choices: str) -> Callable[[str | None], str | None]:

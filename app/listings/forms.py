@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.catalog import services as catalog
@@ -22,6 +22,7 @@ from app.catalog.choices import (
     select_choices,
 )
 from app.extensions import db
+from app.inputs import FiniteDecimalField
 from app.listings.vin import normalize_vin, vin_problem
 from app.models import City, Generation
 
@@ -113,7 +114,7 @@ class ListingForm(FlaskForm):
         choices=select_choices(CONDITIONS, CHOOSE),
         validators=[InputRequired(_l("Choose the condition."))],
     )
-    engine_volume_l = DecimalField(
+    engine_volume_l = FiniteDecimalField(
         _l("Engine volume, l"),
         places=1,
         validators=[Optional(), NumberRange(0.1, 10, _l("Engine volume is between 0.1 and 10 litres."))],

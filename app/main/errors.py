@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import timedelta
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager, socketio
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check the form and try again.")),
@@ -21,7 +25,13 @@ MESSAGES = {
     413: (_l("File too large"), _l("The upload is larger than the site accepts. Choose a smaller file.")),
     429: (_l("Too many requests"), _l("You are going too fast. Wait a little and try again.")),
     500: (_l("Something went wrong"), _l("An error on our side. It has been logged; try again in a moment.")),
+    503: (
+        _l("The site is busy"),
+        _l("We could not reach our database for a moment. Nothing was lost; try again in a few seconds."),
+    ),
 }
+# Seconds a client is asked to wait after a 503 (the Retry-After header).
+RETRY_AFTER = 5
 
 
 # Paths that only ever answer JSON: their errors are JSON whatever the Accept header says.
@@ -74,6 +84,57 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
+        if database_unavailable(error):
+            return unavailable_page(app, error)
         db.session.rollback()
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)
+
+    @socketio.on_error_default
+    def socket_error(error: Exception):
+        """Any failure in a Socket.IO handler answers an error ack instead of none."""
+        forget_session()
+        if database_unavailable(error):
+            app.logger.warning("database unavailable during a socket event: %s", first_line(error))
+            return {"ok": False, "error": _("The site is busy. Try again in a few seconds.")}
+        app.logger.exception("unhandled error in a socket event")
+        return {"ok": False, "error": str(MESSAGES[500][1])}
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """A lost or refused database connection, a locked database or an exhausted pool: the
+    request may succeed a moment later, so it is a 503, not a 500."""
+    if isinstance(error, PoolTimeout | OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def forget_session() -> None:
+    """Roll back the request's session; a dead connection is discarded by the pool
+    (SQLAlchemy invalidates it, and every older one, on a disconnect error), so the next
+    request gets a fresh one."""
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+
+
+def unavailable_page(app: Flask, error: BaseException):
+    """The 503 page with Retry-After. The navbar's counters are skipped; when even the
+    signed-in user cannot be read back, the page is drawn as for a visitor."""
+    app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, first_line(error))
+    forget_session()
+    g.database_unavailable = True
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    try:
+        return *render_error(503), headers
+    except SQLAlchemyError:
+        forget_session()
+    g._login_user = login_manager.anonymous_user()
+    try:
+        return *render_error(503), headers
+    except SQLAlchemyError:
+        forget_session()
+        return str(MESSAGES[503][1]), 503, headers

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import inputs
 from app.extensions import db
 from app.notifications import bp, services
 from app.notifications.forms import MarkReadForm, NotificationSettingsForm
@@ -18,8 +19,7 @@ from app.notifications.forms import MarkReadForm, NotificationSettingsForm
 @login_required
 def index():
     """The signed-in user's notifications, newest first, 20 a page."""
-    page = request.args.get("page", 1, type=int)
-    pagination = services.page_of(current_user.id, max(page, 1))
+    pagination = services.page_of(current_user.id, inputs.page_arg())
     items = [(n, services.describe(n.kind, n.payload)) for n in pagination.items]
     return render_template(
         "notifications/index.html",

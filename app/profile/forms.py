@@ -15,11 +15,12 @@ from wtforms import (
     URLField,
     ValidationError,
 )
-from wtforms.validators import URL, AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from app.auth.validators import display_name_problem
 from app.i18n.locale import LANGUAGE_NAMES
 from app.i18n.phone import KazakhPhone
+from app.inputs import WebAddress
 
 # "8 701 123 45 67", "+7 (701) 123-45-67"...: a Kazakh number, stored as +77011234567.
 PHONE = KazakhPhone()
@@ -76,7 +77,7 @@ class DealerForm(FlaskForm):
     )
     website = URLField(
         _l("Website"),
-        validators=[Optional(), URL(message=_l("Enter a full address, like https://example.kz")), Length(max=200)],
+        validators=[Optional(), WebAddress(_l("Enter a full address, like https://example.kz")), Length(max=200)],
         filters=[strip],
     )
     hours = StringField(_l("Opening hours"), validators=[Length(max=200)], filters=[strip])
