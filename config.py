@@ -69,6 +69,10 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Open Socket.IO connections per user (every tab holds one); the next is refused. An
+    # entry left by a killed process stops counting after SOCKET_SLOT_TTL seconds.
+    MAX_SOCKETS_PER_USER = env_int("MAX_SOCKETS_PER_USER", 20)
+    SOCKET_SLOT_TTL = env_int("SOCKET_SLOT_TTL", 6 * 3600)
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
     DOMAIN = os.environ.get("DOMAIN", "localhost")
     CERTBOT_EMAIL = os.environ.get("CERTBOT_EMAIL", "")

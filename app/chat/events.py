@@ -29,12 +29,13 @@ from typing import Any
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import SocketIO, disconnect, emit, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room, leave_room
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.chat import services
 from app.chat.presence import viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
+from app.chat.socket_cap import claim_socket, release_socket
 from app.core.realtime import user_room
 from app.extensions import db, socketio
 from app.inputs import hostile_payload
@@ -90,24 +91,31 @@ def viewing_registry():
 
 
 def on_connect(auth=None):
-    """Refuse anonymous sockets; put each signed-in socket into its user's room and send
-    the current unread count."""
+    """Refuse anonymous sockets and a user's socket past MAX_SOCKETS_PER_USER; put each
+    signed-in socket into its user's room and send the current unread count."""
     g.pop("_login_user", None)  # load the user from this handshake's session, nothing cached
     if not current_user.is_authenticated:
         return False
     user = current_user
+    if not claim_socket(user.id, request.sid):
+        raise ConnectionRefusedError(_("Too many open connections. Close some tabs of the site."))
+    try:
+        emit("unread_count", {"count": services.unread_count(user.id)})
+    except Exception:
+        release_socket(user.id, request.sid)
+        raise
     request.environ[IDENTITY] = Identity(user.id, user.username, user.name, user.session_version)
     request.environ[IDENTITY + ".rooms"] = set()
     join_room(user_room(user.id))
-    emit("unread_count", {"count": services.unread_count(user.id)})
     return True
 
 
 def on_disconnect(reason=None):
-    """Forget which conversations this socket had open."""
+    """Forget which conversations this socket had open; free its connection slot."""
     identity: Identity | None = request.environ.get(IDENTITY)
     if identity is None:
         return
+    release_socket(identity.id, request.sid)
     registry = viewing_registry()
     for room in request.environ.get(IDENTITY + ".rooms", set()):
         registry.remove(identity.id, room, request.sid)

@@ -10,6 +10,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_socketio import ConnectionRefusedError
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -92,7 +93,10 @@ def register(app: Flask) -> None:
 
     @socketio.on_error_default
     def socket_error(error: Exception):
-        """Any failure in a Socket.IO handler answers an error ack instead of none."""
+        """Any failure in a Socket.IO handler answers an error ack instead of none (a
+        refused connect stays a refusal)."""
+        if isinstance(error, ConnectionRefusedError):
+            raise error
         forget_session()
         if database_unavailable(error):
             app.logger.warning("database unavailable during a socket event: %s", first_line(error))
