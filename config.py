@@ -95,6 +95,9 @@ class Config:
     LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 10 minutes")
     LOGIN_PAIR_LIMIT = os.environ.get("LOGIN_PAIR_LIMIT", "10 per 10 minutes")
     LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
+    # Pictures one member may upload (listing photos, avatar, forum and chat pictures
+    # together; each file of a multi-file upload counts).
+    PHOTO_UPLOAD_RATE_LIMIT = os.environ.get("PHOTO_UPLOAD_RATE_LIMIT", "100 per hour")
     # Behind nginx: trust one proxy hop for the client address and scheme. Never the
     # forwarded host unless PROXY_FIX_X_HOST=1 (links in mails come from SITE_URL anyway).
     PROXY_FIX = env_bool("PROXY_FIX", False)

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.extensions import limiter
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 JPEG_QUALITY = 85
@@ -158,3 +162,30 @@ def delete_image(kind: str, name: str | None) -> None:
 def image_url(kind: str, name: str, variant: str) -> str:
     """Public URL of a stored picture (nginx serves /uploads in production)."""
     return url_for("main.uploads", filename=file_key(kind, name, variant))
+
+
+# --- upload rate limit -------------------------------------------------------------------
+
+
+def uploader_key() -> str:
+    """Photo uploads are counted per member (every upload form needs a sign-in)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def pictures_in_request() -> int:
+    """Each picture of a multi-file upload counts once against the limit."""
+    return max(1, sum(1 for _name, upload in request.files.items(multi=True) if upload.filename))
+
+
+def upload_limit_message() -> str:
+    return str(_l("You have uploaded too many pictures for now. Wait a while and try again."))
+
+
+# One allowance shared by listing photos, avatars, forum and chat pictures.
+limit_photo_uploads = limiter.shared_limit(
+    lambda: current_app.config["PHOTO_UPLOAD_RATE_LIMIT"],
+    scope="photo-uploads",
+    key_func=uploader_key,
+    cost=pictures_in_request,
+    error_message=upload_limit_message,
+)

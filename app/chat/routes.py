@@ -101,6 +101,7 @@ def older(username: str):
 
 @bp.route("/<username>/images", methods=["POST"])
 @login_required
+@media.limit_photo_uploads
 def upload_image(username: str):
     """Send a picture (multipart: `image`, `client_id`, optional `body`) through the media
     pipeline; JSON answer with the stored message. Refuses what send_message refuses and

@@ -260,6 +260,7 @@ def reply(topic_id: int):
 
 @bp.route("/upload", methods=["POST"])
 @login_required
+@media.limit_photo_uploads
 @limiter.limit("60 per hour", key_func=upload_key)
 def upload():
     """A picture for a post (JSON for forum.js): stored through app.media as a "posts"

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app import media
 from app.catalog import services as catalog
 from app.catalog.choices import (
     BODY_TYPES,
@@ -332,6 +333,7 @@ def report_url(listing: Listing) -> str | None:
 
 @bp.route("/<int:listing_id>/photos", methods=["POST"])
 @login_required
+@media.limit_photo_uploads
 def upload_photos(listing_id: int):
     """Add one or more photos (field "photos"); answers the gallery and per-file errors as
     JSON. Refuses others' listings (403) and more than MAX_PHOTOS photos."""

@@ -10,6 +10,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_socketio import ConnectionRefusedError
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -78,7 +79,8 @@ def register(app: Flask) -> None:
             return error
         detail = None
         if code == 429:
-            detail = wait_message()
+            own_message = isinstance(error, RateLimitExceeded) and error.limit.error_message
+            detail = error.description if own_message else wait_message()
         elif code in (400, 403) and error.description and error.description != type(error).description:
             detail = error.description  # a message chosen by our own code
         return render_error(code, detail)

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import escape
 from sqlalchemy import select
 
+from app import media
 from app.auth.validators import username_key
 from app.extensions import db
 from app.i18n.locale import current_language, remember_language_choice
@@ -77,6 +78,7 @@ def settings():
 
 @bp.route("/settings/avatar", methods=["POST"])
 @login_required
+@media.limit_photo_uploads
 def upload_avatar():
     """Replace the avatar; bad files are refused with a message, the old avatar stays."""
     form = AvatarForm()

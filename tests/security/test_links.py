@@ -35,7 +35,7 @@ def test_a_dealer_cannot_save_a_script_address_as_website(client, auth, website)
     response = client.post("/settings/dealer", data=dealer_form(client, website))
     assert "Enter a full address, like https://example.kz" in response.get_data(as_text=True)
     page = client.get("/dealers/dealer").get_data(as_text=True)
-    assert "javascript" not in page.lower() and "<a href=\"data:" not in page
+    assert "javascript" not in page.lower() and '<a href="data:' not in page
 
 
 def test_an_http_website_is_a_nofollow_ugc_link(client, auth):
