@@ -68,6 +68,9 @@ class Config:
     # Whole request body; nginx's client_max_body_size matches it.
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+    # Pictures processed at once (native threads, off the event loop); each holds up to a
+    # few hundred MB while a large photo is decoded.
+    IMAGE_WORKERS = env_int("IMAGE_WORKERS", 2)
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     # Open Socket.IO connections per user (every tab holds one); the next is refused. An
     # entry left by a killed process stops counting after SOCKET_SLOT_TTL seconds.

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import io
 import secrets
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -89,12 +91,12 @@ def file_key(kind: str, name: str, variant: str) -> str:
     return f"{kind}/{name}_{variant}.jpg"
 
 
-def open_verified(stream: IO[bytes]) -> Image.Image:
-    """Open an upload as a fully decoded RGB picture, or raise ImageRejected."""
-    data = stream.read()
+def open_verified(data: bytes, max_pixels: int, largest_side: int) -> Image.Image:
+    """Decode an upload as an upright RGB picture, or raise ImageRejected. A JPEG is
+    decoded at the smallest scale (1/2, 1/4, 1/8) still at least `largest_side` on each
+    side, so a 40-megapixel photo never sits in memory at full size."""
     if not data:
         raise ImageRejected(_l("The file is empty."))
-    max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
@@ -107,6 +109,8 @@ def open_verified(stream: IO[bytes]) -> Image.Image:
                 raise ImageRejected(_l("The picture is too large (too many pixels)."))
             probe.verify()  # structural check; the object is unusable afterwards
             image = Image.open(io.BytesIO(data))
+            if image.format == "JPEG":
+                image.draft("RGB", (largest_side, largest_side))
             image.load()
     except ImageRejected:
         raise
@@ -141,14 +145,63 @@ def render_variant(image: Image.Image, variant: Variant) -> bytes:
     return out.getvalue()
 
 
+def render_all(data: bytes, variants: tuple[Variant, ...], max_pixels: int) -> list[tuple[str, bytes]]:
+    """The whole Pillow part of an upload (decode, verify, resize, encode): pure CPU work on
+    bytes, run in the image pool."""
+    largest_side = max(max(variant.width, variant.height) for variant in variants)
+    image = open_verified(data, max_pixels, largest_side)
+    return [(variant.name, render_variant(image, variant)) for variant in variants]
+
+
 def save_image(stream: IO[bytes], kind: str) -> str:
-    """Validate and store an uploaded picture in every size of `kind`; return its name."""
-    image = open_verified(stream)
+    """Validate and store an uploaded picture in every size of `kind`; return its name.
+    Pillow runs in the image pool, off the event loop (other requests go on meanwhile)."""
+    data = stream.read()
+    rendered = image_pool.run(render_all, data, KINDS[kind], current_app.config["MAX_IMAGE_PIXELS"])
     name = secrets.token_urlsafe(16)
     store = storage()
-    for variant in KINDS[kind]:
-        store.save(file_key(kind, name, variant.name), render_variant(image, variant))
+    for variant_name, content in rendered:
+        store.save(file_key(kind, name, variant_name), content)
     return name
+
+
+class ImagePool:
+    """At most IMAGE_WORKERS pictures processed at once, in native threads (Pillow releases
+    the GIL while it decodes, resizes and encodes). Under gevent a greenlet waiting for its
+    picture lets every other request of the process run; the bound also bounds memory."""
+
+    def __init__(self) -> None:
+        self.pool = None
+        self.lock = threading.Lock()
+
+    def run(self, function, *args):
+        return self.get().submit(function, *args).result()
+
+    def get(self):
+        if self.pool is None:
+            with self.lock:
+                if self.pool is None:
+                    self.pool = self.create(current_app.config["IMAGE_WORKERS"])
+        return self.pool
+
+    @staticmethod
+    def create(workers: int):
+        if monkey_patched():
+            from gevent.threadpool import ThreadPoolExecutor as GeventExecutor
+
+            return GeventExecutor(max_workers=workers)
+        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="images")
+
+
+def monkey_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("threading")
+
+
+image_pool = ImagePool()
 
 
 def delete_image(kind: str, name: str | None) -> None:
