@@ -7,12 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.edits import FormTokenField
+
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
 class ReportForm(FlaskForm):
+    form_token = FormTokenField()
     reason = TextAreaField(
         _l("What is wrong with it?"),
         validators=[DataRequired(message=_l("Tell the moderators what is wrong.")), Length(max=2000)],

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import edits
 from app.admin import reports_bp as bp
 from app.admin import services
 from app.admin.forms import ReportForm
@@ -36,7 +37,10 @@ def new(target_type: str, target_id: int):
     if own:
         form.reason.errors = [_("You cannot report your own content.")]
     elif form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         services.file_report(current_user, target_type, target_id, form.reason.data)
+        edits.record_result(form.form_token.data, back)
         db.session.commit()
         flash(_("Thank you. Moderators will look at your report."), "success")
         return redirect(back)

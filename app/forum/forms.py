@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.edits import EditVersionField, FormTokenField
 from app.forum.services import TITLE_MAX
 
 
@@ -18,18 +19,21 @@ BODY_HINT = _l("Markdown: **bold**, *italic*, > quote, `code`, [link](https://â€
 
 
 class TopicForm(FlaskForm):
+    form_token = FormTokenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)], filters=[strip])
     body = TextAreaField(_l("Message"), description=BODY_HINT, render_kw={"rows": 10, "data-editor": "1"})
     submit = SubmitField(_l("Create topic"))
 
 
 class ReplyForm(FlaskForm):
+    form_token = FormTokenField()
     body = TextAreaField(_l("Your reply"), description=BODY_HINT, render_kw={"rows": 6, "data-editor": "1"})
     quote_id = HiddenField()
     submit = SubmitField(_l("Post reply"))
 
 
 class EditPostForm(FlaskForm):
+    edit_version = EditVersionField()
     title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)], filters=[strip])
     body = TextAreaField(_l("Message"), description=BODY_HINT, render_kw={"rows": 10, "data-editor": "1"})
     submit = SubmitField(_l("Save changes"))

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from app import inputs, media
+from app import edits, inputs, media
 from app.auth.decorators import admin_required, moderator_required
 from app.extensions import db, limiter
 from app.forum import bp, services
@@ -202,6 +202,8 @@ def new_topic(slug: str):
     form = TopicForm()
     status = 200
     if form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         refusal = refuse_if_flooding()
         if refusal:
             return refusal
@@ -211,6 +213,7 @@ def new_topic(slug: str):
             form.body.errors = [*form.body.errors, str(error)]
             status = 400
         else:
+            edits.record_result(form.form_token.data, url_for("forum.topic", topic_id=topic.id))
             db.session.commit()
             flash(_("Your topic is published."), "success")
             return redirect(url_for("forum.topic", topic_id=topic.id))
@@ -237,6 +240,8 @@ def reply(topic_id: int):
             form.body.data = services.quote_text(quoted)
             form.quote_id.data = str(quoted.id)
     elif form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         refusal = refuse_if_flooding()
         if refusal:
             return refusal
@@ -248,11 +253,11 @@ def reply(topic_id: int):
             form.body.errors = [*form.body.errors, str(error)]
             status = 400
         else:
-            db.session.commit()
             pages = services.page_count(topic)
-            return redirect(
-                url_for("forum.topic", topic_id=topic.id, page=pages if pages > 1 else None) + f"#post-{post.id}"
-            )
+            url = url_for("forum.topic", topic_id=topic.id, page=pages if pages > 1 else None) + f"#post-{post.id}"
+            edits.record_result(form.form_token.data, url)
+            db.session.commit()
+            return redirect(url)
     else:
         status = 400
     return render_template("forum/reply.html", topic=topic, form=form), status
@@ -307,7 +312,9 @@ def edit_post(post_id: int):
     if request.method == "GET" and first:
         form.title.data = post.topic.title
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and edits.edit_conflict(form, Post.edit_version, post):
+        status = 409
+    elif form.validate_on_submit():
         try:
             services.edit_post(post, current_user, form.body.data, form.title.data if first else None)
         except ForumError as error:

@@ -21,6 +21,7 @@ from app.catalog.choices import (
     TRANSMISSIONS,
     select_choices,
 )
+from app.edits import EditVersionField, FormTokenField
 from app.extensions import db
 from app.inputs import FiniteDecimalField
 from app.listings.vin import normalize_vin, vin_problem
@@ -66,7 +67,12 @@ def max_year() -> int:
     return date.today().year + 1
 
 
+NOT_LISTING_DATA = ("csrf_token", "submit", "form_token", "edit_version")
+
+
 class ListingForm(FlaskForm):
+    form_token = FormTokenField()  # creation: one listing per submitted form
+    edit_version = EditVersionField()  # edit: refused when the listing changed meanwhile
     brand_id = SelectField(_l("Make"), coerce=int_or_none, validators=[InputRequired(_l("Choose the make."))])
     model_id = SelectField(
         _l("Model"), coerce=int_or_none, validate_choice=False, validators=[InputRequired(_l("Choose the model."))]
@@ -178,7 +184,7 @@ class ListingForm(FlaskForm):
             raise ValidationError(VIN_MESSAGES[problem])
 
     def listing_data(self) -> dict:
-        data = {name: getattr(self, name).data for name in self._fields if name not in ("csrf_token", "submit")}
+        data = {name: getattr(self, name).data for name in self._fields if name not in NOT_LISTING_DATA}
         volume = data.get("engine_volume_l")
         data["engine_volume_l"] = float(volume) if volume is not None else None
         return data

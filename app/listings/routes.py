@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app import media
+from app import edits, media
 from app.catalog import services as catalog
 from app.catalog.choices import (
     BODY_TYPES,
@@ -170,7 +170,10 @@ def new():
     form.fill_choices()
     form.submit.label.text = _("Save and add photos")
     if form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         listing = services.create_listing(current_user, form.listing_data(), draft=True)
+        edits.record_result(form.form_token.data, url_for("listings.edit", listing_id=listing.id, _anchor="photos"))
         db.session.commit()
         flash(_("Your draft is saved. Add at least one photo, then press Publish."), "success")
         return redirect(url_for("listings.edit", listing_id=listing.id, _anchor="photos"))
@@ -186,7 +189,7 @@ def edit(listing_id: int):
     if request.method == "GET":
         form.region_id.data = listing.region_id
     form.fill_choices()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not edits.edit_conflict(form, Listing.edit_version, listing):
         services.update_listing(listing, form.listing_data())
         db.session.commit()
         flash(_("Your changes are saved."), "success")
@@ -201,7 +204,7 @@ def edit(listing_id: int):
         photos=photos,
         max_photos=MAX_PHOTOS,
         publish_form=DeleteForm(),
-    ), 400 if form.errors else 200
+    ), edits.status_of(form)
 
 
 @bp.route("/<int:listing_id>/publish", methods=["POST"])

@@ -110,6 +110,8 @@ class Post(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
+    # Raised by each save of the edit form (app/edits.py): a stale tab is told, not obeyed.
+    edit_version: Mapped[int] = mapped_column(default=0, server_default="0")
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

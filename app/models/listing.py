@@ -98,6 +98,8 @@ class Listing(db.Model):
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Raised by each save of the edit form (app/edits.py): a stale tab is told, not obeyed.
+    edit_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     bumped_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     seller: Mapped[User] = relationship()

@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     # "ru", "kk" or "en": pages, mails and notifications in this language (None: not chosen).
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Raised by each save of the profile form (app/edits.py): a stale tab is told, not obeyed.
+    profile_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     dealer_profile: Mapped[DealerProfile | None] = relationship(
         back_populates="user", uselist=False, cascade="all, delete-orphan"

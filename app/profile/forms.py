@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from app.auth.validators import display_name_problem
+from app.edits import EditVersionField, FormTokenField
 from app.i18n.locale import LANGUAGE_NAMES
 from app.i18n.phone import KazakhPhone
 from app.inputs import WebAddress
@@ -39,6 +40,7 @@ def check_public_name(form, field) -> None:
 
 
 class ProfileForm(FlaskForm):
+    profile_version = EditVersionField()
     display_name = StringField(_l("Display name"), validators=[Length(max=60), check_public_name], filters=[strip])
     city = StringField(_l("City"), validators=[Length(max=80)], filters=[strip])
     about = TextAreaField(_l("About you"), validators=[Length(max=2000)], filters=[strip])
@@ -86,6 +88,8 @@ class DealerForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     """A buyer's review of a seller: 1–5 stars and a text."""
+
+    form_token = FormTokenField()
 
     rating = RadioField(
         _l("Rating"),

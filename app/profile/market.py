@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import edits
 from app.extensions import db
 from app.listings.filters import Filters
 from app.listings.routes import SORT_LABELS, filter_form
@@ -46,7 +47,10 @@ def review(username: str):
         abort(403)
     form = ReviewForm()
     if form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         reviews.write_review(current_user, seller, form.rating.data, form.text.data)
+        edits.record_result(form.form_token.data, url_for("profile.show", username=seller.username, _anchor="reviews"))
         db.session.commit()
         flash(_("Thank you, your review is published."), "success")
     else:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import escape
 from sqlalchemy import select
 
-from app import media
+from app import edits, media
 from app.auth.validators import username_key
 from app.extensions import db
 from app.i18n.locale import current_language, remember_language_choice
@@ -66,14 +66,14 @@ def settings():
     if not form.is_submitted():
         form.locale.data = current_language()  # what they read now, until they choose
         form.phone.data = format_phone(user.phone)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not edits.edit_conflict(form, User.profile_version, user):
         services.update_profile(user, form.data)
         db.session.commit()
         remember_language_choice(user.locale)
         with force_locale(user.locale or current_language()):  # the next page is in the language chosen
             flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.settings"))
-    return render_settings(form=form)
+    return render_settings(form=form), edits.status_of(form)
 
 
 @bp.route("/settings/avatar", methods=["POST"])
