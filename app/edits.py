@@ -114,7 +114,7 @@ def edit_conflict(form, column, row) -> bool:
     the current version, so saving it again replaces the newer text knowingly. False: the
     version is taken, go on and save."""
     field = form[column.key]  # the form's hidden field is named like the column
-    if claim_edit(column, row.id, field.data):
+    if claim_edit(column, row.id, field.raw_data[0] if field.raw_data else None):
         return False
     db.session.refresh(row)
     field.data = str(getattr(row, column.key))

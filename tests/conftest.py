@@ -176,7 +176,7 @@ class LiveServer:
         )
         self.wait_until_up()
 
-    def wait_until_up(self, timeout: float = 30) -> None:
+    def wait_until_up(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -186,7 +186,7 @@ class LiveServer:
                     return
             except (requests.ConnectionError, requests.Timeout):  # the worker may still be booting
                 time.sleep(0.1)
-        raise RuntimeError("server did not start within 30 s")
+        raise RuntimeError(f"server did not start within {timeout:.0f} s")
 
     def stop(self) -> None:
         self.process.terminate()
