@@ -41,7 +41,7 @@ with create_app().app_context():
 
 
 def photo_40mp() -> bytes:
-    """A 7,300 × 5,475 JPEG (40 megapixels, just under MAX_IMAGE_PIXELS) with detail, about as heavy as a phone photo."""
+    """A 7,300 × 5,475 JPEG (40 megapixels, just under MAX_IMAGE_PIXELS), as heavy as a phone photo."""
     small = Image.effect_noise((730, 548), 60).convert("RGB")
     image = small.resize((7300, 5475), Image.Resampling.BICUBIC)
     out = io.BytesIO()
