@@ -123,8 +123,13 @@ def edit_conflict(form, column, row) -> bool:
     return True
 
 
+def conflicted(form) -> bool:
+    """Whether `edit_conflict` refused this form."""
+    return any(str(CHANGED_MEANWHILE) in field.errors for field in form)
+
+
 def status_of(form) -> int:
     """The status of a re-shown form: 409 after an edit conflict, 400 for other errors."""
-    if any(str(CHANGED_MEANWHILE) in field.errors for field in form):
+    if conflicted(form):
         return 409
     return 400 if form.errors else 200

@@ -102,7 +102,7 @@ def register(app: Flask) -> None:
         forget_session()
         if database_unavailable(error):
             app.logger.warning("database unavailable during a socket event: %s", first_line(error))
-            return {"ok": False, "error": _("The site is busy. Try again in a few seconds.")}
+            return {"ok": False, "error": without_database(lambda: _("The site is busy. Try again in a few seconds."))}
         app.logger.exception("unhandled error in a socket event")
         return {"ok": False, "error": str(MESSAGES[500][1])}
 
@@ -127,6 +127,17 @@ def forget_session() -> None:
         db.session.rollback()
 
 
+def without_database(render):
+    """`render()`, and if it needed the database (the member's language, the navbar) and
+    the database is still away: again as for a visitor, who needs nothing from it."""
+    try:
+        return render()
+    except SQLAlchemyError:
+        forget_session()
+    g._login_user = login_manager.anonymous_user()
+    return render()
+
+
 def unavailable_page(app: Flask, error: BaseException):
     """The 503 page with Retry-After. The navbar's counters are skipped; when even the
     signed-in user cannot be read back, the page is drawn as for a visitor."""
@@ -135,12 +146,7 @@ def unavailable_page(app: Flask, error: BaseException):
     g.database_unavailable = True
     headers = {"Retry-After": str(RETRY_AFTER)}
     try:
-        return *render_error(503), headers
-    except SQLAlchemyError:
-        forget_session()
-    g._login_user = login_manager.anonymous_user()
-    try:
-        return *render_error(503), headers
+        return *without_database(lambda: render_error(503)), headers
     except SQLAlchemyError:
         forget_session()
         return str(MESSAGES[503][1]), 503, headers

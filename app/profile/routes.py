@@ -73,7 +73,7 @@ def settings():
         with force_locale(user.locale or current_language()):  # the next page is in the language chosen
             flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.settings"))
-    return render_settings(form=form), edits.status_of(form)
+    return render_settings(form=form), 409 if edits.conflicted(form) else 200
 
 
 @bp.route("/settings/avatar", methods=["POST"])

@@ -112,6 +112,9 @@ def test_a_socket_event_during_the_outage_gets_an_error_ack_then_works(fragile_s
         else:
             assert ack == busy
         assert client.call("join_chat", {"with": "seller"}, timeout=10)["ok"] is True
+    except BaseException:
+        print(server_tracebacks(fragile_server))
+        raise
     finally:
         client.disconnect()
 

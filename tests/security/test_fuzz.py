@@ -6,7 +6,7 @@ hostile value reaches the database - with NUL and control characters, superscrip
 Arabic-Indic digits, lone surrogates, 30-digit numbers, RTL marks, 100 kB strings, NaN and
 infinities. Any 5xx fails, and so does any exception the app logs (tests/conftest.py).
 
-FUZZ_EXAMPLES (default 3) sets the examples per route: about 90 routes, a few hundred
+FUZZ_EXAMPLES (default 2) sets the examples per route: about 90 routes, a few hundred
 requests, well under a minute on an idle machine.
 """
 
@@ -32,7 +32,7 @@ from tests.conftest import ROOT, AuthActions, csrf_token
 from tests.forum.helpers import make_category, make_topic
 from tests.listings.helpers import listing_form
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 HOSTILE_VALUES = [
     "\x00", "a\x00b", "\x07\x1b[31m\x7f", "²", "³¹", "١٢٣", "9" * 30, "-1", "+5", "0", "2147483648",
     "1e999", "NaN", "sNaN", "inf", "-Infinity", "\ud800", "a\udfffb", "\u202eevil\u200f", "x" * 100_000,

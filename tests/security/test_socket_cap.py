@@ -37,7 +37,8 @@ def test_the_21st_socket_of_one_session_is_refused_and_a_closed_one_frees_a_plac
 def connect(url: str, cookie: str) -> socketio.Client:
     client = socketio.Client(reconnection=False)
     client.on("connect_error", lambda data: refusals.append(data))
-    client.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=20)
+    headers = {"Cookie": cookie, "Accept-Language": "en"}
+    client.connect(url, headers=headers, transports=["websocket"], wait_timeout=20)
     return client
 
 
