@@ -83,10 +83,24 @@ def cities_of(region_id: int | None) -> list[City]:
     return by_local_name(db.session.scalars(select(City).where(City.region_id == region_id)))
 
 
+# Each language's alphabet: code point order would put the Kazakh letters (ә, ғ, қ, ң, ө, ұ, ү,
+# һ, і) and the Russian ё after я, so «Ақмола облысы» would follow «Атырау облысы».
+ALPHABETS = {
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+}
+
+
+def collation_key(text: str, language: str) -> list[int]:
+    """Sort key in the language's alphabetical order; other characters follow, by code point."""
+    alphabet = ALPHABETS.get(language, "")
+    return [alphabet.index(char) if char in alphabet else len(alphabet) + ord(char) for char in text.casefold()]
+
+
 def by_local_name(places) -> list:
     """Regions or cities sorted as a reader of the page's language expects (a few dozen rows)."""
     language = current_language()
-    return sorted(places, key=lambda place: place.local_name(language).casefold())
+    return sorted(places, key=lambda place: collation_key(place.local_name(language), language))
 
 
 # --- WTForms choices: (id, label) pairs in the same order as the JSON -----------------

@@ -101,3 +101,33 @@ def test_malformed_ids_are_404_not_500(client, small_catalogue, path):
 def test_empty_catalogue_answers_empty_lists(client):
     assert client.get("/catalog/brands").json == []
     assert client.get("/catalog/regions").json == []
+
+
+def test_regions_follow_the_readers_alphabet(client):
+    """A Kazakh reader finds «Ақмола облысы» right after «Абай облысы», not after «Атырау облысы»
+    (code point order puts ә, ғ, қ, ң, ө, ұ, ү, һ, і after я); a Russian reader finds «Ёлкино» after «Елань»."""
+    names = [
+        ("Atyrau Region", "Атырауская область", "Атырау облысы"),
+        ("Akmola Region", "Акмолинская область", "Ақмола облысы"),
+        ("Abai Region", "Абайская область", "Абай облысы"),
+        ("Ulytau Region", "Улытауская область", "Ұлытау облысы"),
+        ("Turkistan Region", "Туркестанская область", "Түркістан облысы"),
+        ("Yolkino", "Ёлкино", "Ёлкино"),
+        ("Yelan", "Елань", "Елань"),
+    ]
+    for name, russian, kazakh in names:
+        db.session.add(Region(name=name, slug=name.lower().replace(" ", "-"), name_ru=russian, name_kk=kazakh))
+    db.session.commit()
+    kazakh = [region["name"] for region in client.get("/catalog/regions?lang=kk").json]
+    assert kazakh == [
+        "Абай облысы",
+        "Ақмола облысы",
+        "Атырау облысы",
+        "Елань",
+        "Ёлкино",
+        "Түркістан облысы",
+        "Ұлытау облысы",
+    ]
+    russian = [region["name"] for region in client.get("/catalog/regions?lang=ru").json]
+    assert russian[-3:] == ["Ёлкино", "Туркестанская область", "Улытауская область"]
+    assert russian[:4] == ["Абайская область", "Акмолинская область", "Атырауская область", "Елань"]
