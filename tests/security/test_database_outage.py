@@ -20,6 +20,7 @@ from app.extensions import db
 from tests import factories
 from tests.chat.live import sign_in
 from tests.conftest import DEFAULT_PASSWORD, LiveServer
+from tests.security.conftest import assert_no_traceback
 
 DATABASE_URL = os.environ["TEST_DATABASE_URL"]
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -70,6 +71,7 @@ def fragile_server(app):
     server = LiveServer(DB_POOL_PRE_PING="0")
     yield server
     server.stop()
+    assert_no_traceback(server)  # the outages were warnings, not crashes
 
 
 def test_a_dropped_database_is_a_503_page_and_the_next_request_recovers(fragile_server):
