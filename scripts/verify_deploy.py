@@ -196,6 +196,8 @@ def phase_site(args, state: dict) -> None:
     for role, name in names.items():
         response = visitors[role].register(name)
         check(response.status_code == 302, f"register {name}", response.status_code)
+        check(visitors[role].get("/settings").status_code == 200, f"{name} is signed in by signing up")
+        visitors[role] = Visitor(args.base)  # another browser: sign in with the password
         response = visitors[role].login(name)
         check(response.status_code == 302, f"sign in as {name}", response.status_code)
         check(visitors[role].get("/settings").status_code == 200, f"{name} sees the settings page")
