@@ -132,3 +132,17 @@ def test_the_theme_follows_the_system_and_the_toggle_is_remembered(new_page):
     page.reload()
     expect(html).to_have_attribute("data-bs-theme", "light")
     assert page.errors == []
+
+
+def test_the_chat_camera_button_shows_keyboard_focus(new_page):
+    make_user("daniyar")
+    make_user("aigerim")
+    page = new_page()
+    sign_in(page, "daniyar")
+    page.goto("/chat/aigerim")
+    camera = page.locator('label[for="chat-image"]')
+    assert camera.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    page.get_by_label("Your message").focus()
+    page.keyboard.press("Tab")  # from the message box to the hidden file input behind the camera
+    expect(page.locator("#chat-image")).to_be_focused()
+    assert camera.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
