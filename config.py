@@ -76,6 +76,15 @@ class Config:
     # entry left by a killed process stops counting after SOCKET_SLOT_TTL seconds.
     MAX_SOCKETS_PER_USER = env_int("MAX_SOCKETS_PER_USER", 20)
     SOCKET_SLOT_TTL = env_int("SOCKET_SLOT_TTL", 6 * 3600)
+    # The Redis channel of the queue (and prefix of the open-conversation keys). Empty: one
+    # derived from the database URL, so two stacks sharing one Redis never hear each other
+    # while every process of one stack (same database) shares it.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "")
+    # Engine.IO heartbeat: the server pings every PING_INTERVAL s and drops a socket that does
+    # not answer within PING_TIMEOUT s (a half-open connection: a phone that lost its network).
+    # Engine.IO's own defaults: shorter ones dropped slow but live clients under load.
+    SOCKETIO_PING_INTERVAL = env_int("SOCKETIO_PING_INTERVAL", 25)
+    SOCKETIO_PING_TIMEOUT = env_int("SOCKETIO_PING_TIMEOUT", 20)
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
     DOMAIN = os.environ.get("DOMAIN", "localhost")
     CERTBOT_EMAIL = os.environ.get("CERTBOT_EMAIL", "")

@@ -15,6 +15,7 @@ patch_psycopg()
 
 import gc  # noqa: E402
 import os  # noqa: E402
+import time  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import socketio  # noqa: E402
@@ -24,6 +25,27 @@ app = create_app()
 # full passes, which otherwise paused 1,000-socket workers for 170-200 ms (DESIGN.md).
 gc.collect()
 gc.freeze()
+
+
+def log_gc_pauses(threshold_ms: float) -> None:
+    """Log every garbage collection that stops the worker for `threshold_ms` or more
+    (GARAGE_GC_LOG_MS; scripts/bench_chat.py --monitor sets it)."""
+    started: list[float] = []
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            paused = (time.perf_counter() - started[0]) * 1000
+            if paused >= threshold_ms:
+                app.logger.warning("gc pause %.1f ms (generation %d, %d collected)", paused, info["generation"],
+                                   info["collected"])  # fmt: skip
+
+    gc.callbacks.append(callback)
+
+
+if os.environ.get("GARAGE_GC_LOG_MS"):
+    log_gc_pauses(float(os.environ["GARAGE_GC_LOG_MS"]))
 
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")

@@ -75,15 +75,19 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure_login(login_manager)
-    from app.core.realtime import make_client_manager
+    from app.core.realtime import channel_for, make_client_manager
 
     queue_options = {}
-    if manager := make_client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]):
+    channel = app.config["SOCKETIO_CHANNEL"] = channel_for(app.config)
+    if manager := make_client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"], channel):
         queue_options["client_manager"] = manager  # can disconnect a user on every worker
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or choose_async_mode(),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=channel,
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         # one client's events in order: two quick sends are stored and emitted alike
         async_handlers=False,
         **queue_options,

@@ -148,13 +148,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, queue: str | None):
+    def __init__(self, database_url: str, queue: str | None, monitor: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET, FLASK_CONFIG="development")
         env["LOG_LEVEL"] = "WARNING"
         if queue:
             env["SOCKETIO_MESSAGE_QUEUE"] = queue
+        if monitor:  # gevent reports any greenlet holding the loop 20 ms; GC pauses of 5 ms+
+            env.update(GEVENT_MONITOR_THREAD_ENABLE="1", GEVENT_MAX_BLOCKING_TIME="0.02", GARAGE_GC_LOG_MS="5")
         command = [
             sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket",
             "--worker-connections", "10000", "--backlog", "4096", "-b", f"127.0.0.1:{self.port}",
@@ -180,6 +182,20 @@ class Server:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         children = path.read_text().split() if path.exists() else []
         return int(children[0]) if children else None
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.worker_pid()}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stalls(self) -> str:
+        """What --monitor found in the server log: blocked-loop reports and GC pauses."""
+        text = Path(self.log.name).read_text(errors="replace")
+        blocked = text.count("appears to be blocked")
+        pauses = [float(part.split(" ms")[0]) for part in text.split("gc pause ")[1:]]
+        worst = f", worst {max(pauses):.0f} ms" if pauses else ""
+        return f"loop blocked >20 ms: {blocked} times; GC pauses >=5 ms: {len(pauses)}{worst} (log {self.log.name})"
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the worker so far (contention-independent cost)."""
@@ -209,6 +225,9 @@ class Client:
         self.acked: set[int] = set()
         self.received: Counter[int] = Counter()
         self.latencies: list[float] = []
+        self.timed: list[tuple[float, float]] = []  # (send time, delivery latency ms)
+        self.last_seq = 0  # highest seq delivered live
+        self.out_of_order = 0  # live deliveries with a lower seq than one already delivered
         self.ack_latencies: list[float] = []
         self.errors: Counter[str] = Counter()
         self.disconnects = 0
@@ -227,12 +246,16 @@ class Client:
         self.conversation_id = message["conversation_id"]
         self.received[message["id"]] += 1
         self.seqs.add(message["seq"])
+        if message["seq"] < self.last_seq:
+            self.out_of_order += 1
+        self.last_seq = max(self.last_seq, message["seq"])
         try:
             sent = float(message["body"].rsplit(" ", 1)[1])
         except (IndexError, ValueError):
             return
         if self.received[message["id"]] == 1:
             self.latencies.append((now - sent) * 1000)
+            self.timed.append((sent, (now - sent) * 1000))
 
     async def on_disconnect(self, reason=None) -> None:
         if not self.finished:
@@ -392,6 +415,10 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
     await asyncio.gather(*(c.sio.disconnect() for c in clients), return_exceptions=True)
 
     latencies = [value for c in clients for value in c.latencies]
+    per_second: dict[int, list[float]] = {}
+    for c in clients:
+        for sent_at, latency in c.timed:
+            per_second.setdefault(int(sent_at - start_at), []).append(latency)
     acks = [value for c in clients for value in c.ack_latencies]
     delivered = delivered_live
     lost = sum(len(c.peer.acked - set(c.received)) for c in clients)
@@ -420,6 +447,8 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         "elapsed_s": elapsed,
         "lost": lost,
         "duplicated": duplicated,
+        "out_of_order": sum(c.out_of_order for c in clients),
+        "p99_per_second": [round(percentile(per_second[n], 99)) for n in sorted(per_second)],
         "errors": dict(errors),
         "disconnects": len(dropped),
         "synced": sum(c.synced for c in clients),
@@ -429,6 +458,28 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         "connect_failures": len(failed),
         "profile": str(OUT / f"bench-chat-profile-{clients_n}.txt") if profile else None,
     }
+
+
+async def idle_memory(people, server: Server) -> str:
+    """The worker's resident memory with no socket, then with len(people) idle ones."""
+    import aiohttp  # noqa: F401  (python-socketio's asyncio client needs it)
+
+    before = server.rss_mb()
+    clients = [Client(uid, name, cookie, server.url) for uid, name, cookie in people]
+    gate = asyncio.Semaphore(50)
+
+    async def connect(client: Client) -> None:
+        async with gate:
+            await client.sio.connect(
+                client.url, headers={"Cookie": client.cookie}, transports=["websocket"], wait_timeout=60
+            )
+
+    await asyncio.gather(*(connect(c) for c in clients))
+    await asyncio.sleep(3)
+    after = server.rss_mb()
+    await asyncio.gather(*(c.sio.disconnect() for c in clients), return_exceptions=True)
+    per_socket = (after - before) * 1024 / max(1, len(clients))
+    return f"worker RSS: {before:.0f} MB idle, {after:.0f} MB with {len(clients)} sockets ({per_socket:.0f} KB each)"
 
 
 def summarize_profile(path: str, top: int = 25) -> str:
@@ -466,17 +517,26 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--profile", type=float, default=None, help="py-spy the (first) worker for S seconds")
+    parser.add_argument("--monitor", action="store_true", help="gevent's blocking monitor (20 ms) and GC pause log")
+    parser.add_argument("--idle-memory", action="store_true", help="only: worker RSS with 0 and N idle sockets")
     args = parser.parse_args()
 
     people = prepare_database(args.database_url, max(args.clients))
     queue = args.redis if args.workers > 1 else None
-    servers = [Server(args.database_url, queue) for _ in range(args.workers)]
+    servers = [Server(args.database_url, queue, args.monitor) for _ in range(args.workers)]
+    if args.idle_memory:
+        try:
+            for n in args.clients:
+                print(asyncio.run(idle_memory(people[:n], servers[0])), flush=True)
+        finally:
+            servers[0].stop()
+        return
     print(f"machine: {os.cpu_count()} cores; {args.workers} gunicorn gevent process(es); queue: {queue or 'none'}")
     print(f"history: {HISTORY_PER_PAIR} read messages per pair; rate {args.rate}/s per client; {args.duration:.0f} s")
     header = (
         f"{'N':>5} {'msg/s target':>12} {'connect s':>9} {'conn p99':>8} {'delivered/s':>11} "
         f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'lost':>5} {'dup':>4} "
-        f"{'errors':>6} {'drops':>5} {'cpu ms/msg':>10} {'drain s':>7}"
+        f"{'order':>5} {'errors':>6} {'drops':>5} {'cpu ms/msg':>10} {'drain s':>7}"
     )
     print(header)
     try:
@@ -488,7 +548,8 @@ def main() -> None:
                 f"{result['clients']:>5} {result['rate']:>12.0f} {result['connect_total_s']:>9.1f} "
                 f"{result['connect_p99_ms']:>8.0f} {result['msgs_per_s']:>11.1f} {result['p50']:>7.1f} "
                 f"{result['p95']:>7.1f} {result['p99']:>7.1f} {result['max']:>7.0f} {result['lost']:>5} "
-                f"{result['duplicated']:>4} {sum(result['errors'].values()):>6} {result['disconnects']:>5} "
+                f"{result['duplicated']:>4} {result['out_of_order']:>5} {sum(result['errors'].values()):>6} "
+                f"{result['disconnects']:>5} "
                 f"{result['cpu_ms_per_msg']:>10.2f} {result['drain_s']:>7.1f}",
                 flush=True,
             )
@@ -497,6 +558,7 @@ def main() -> None:
                 f"unanswered sends {result['unanswered']}; CPU: server {result['server_cpu_s']:.1f} s, "
                 f"benchmark clients {result['client_cpu_s']:.1f} s"
             )
+            print("   p99 ms per second of sending:", " ".join(str(v) for v in result["p99_per_second"]))
             if result["missed_live"]:
                 print(
                     f"   {result['missed_live']} messages not delivered live; {result['resynced_clients']} clients "
@@ -511,6 +573,8 @@ def main() -> None:
                 print(f"   {result['connect_failures']} connections failed; their pairs sat out")
             if result["errors"]:
                 print("   errors:", result["errors"])
+            if args.monitor:
+                print("  ", servers[0].stalls())
             if result["profile"] and Path(result["profile"]).exists():
                 print(summarize_profile(result["profile"]))
             time.sleep(3)

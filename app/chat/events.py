@@ -36,7 +36,7 @@ from app.chat import services
 from app.chat.presence import viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
 from app.chat.socket_cap import claim_socket, release_socket
-from app.core.realtime import user_room
+from app.core.realtime import channel_for, user_room
 from app.extensions import db, socketio
 from app.inputs import hostile_payload
 from app.models import MAX_ID
@@ -87,7 +87,7 @@ def authenticated_only(handler=None, *, session_checked_by_handler: bool = False
 
 
 def viewing_registry():
-    return viewing(current_app.config["SOCKETIO_MESSAGE_QUEUE"])
+    return viewing(current_app.config["SOCKETIO_MESSAGE_QUEUE"], channel_for(current_app.config))
 
 
 def on_connect(auth=None):
@@ -182,8 +182,8 @@ def on_send_message(identity: Identity, data: dict):
 
 
 def store(identity: Identity, data: dict) -> Sent:
-    """send_message and the commit, on the event's one session connection; rolled back on
-    any refusal or failure."""
+    """send_message, the notification and the commit: one transaction on the event's one
+    session connection (one commit per message); rolled back on any refusal or failure."""
     try:
         sent = services.send_message(
             identity,
@@ -193,6 +193,8 @@ def store(identity: Identity, data: dict) -> Sent:
             data.get("listing_id"),
             session_version=identity.version,
         )
+        if sent.created:
+            notify_if_away(identity, sent)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -200,48 +202,43 @@ def store(identity: Identity, data: dict) -> Sent:
     return sent
 
 
+def notify_if_away(sender: Person, sent: Sent) -> None:
+    """Add a notification for a recipient without the conversation open, in a savepoint of
+    the message's transaction: a failing notification is rolled back alone (logged) and the
+    message is still stored and sent."""
+    from app.notifications.services import notify  # the notifications package imports chat
+
+    recipient, message = sent.recipient, sent.message
+    if viewing_registry().is_viewing(recipient.id, services.pair_room(sender.id, recipient.id)):
+        return
+    payload = {
+        "from": sender.username,
+        "name": sender.name,
+        "excerpt": (message["body"] or "")[:140],
+        "picture": bool(message.get("image")),  # "Picture" in the reader's language
+        "url": url_for("chat.conversation", username=sender.username),
+    }
+    try:
+        with db.session.begin_nested():
+            notify(recipient.id, "message", payload)
+    except SQLAlchemyError:
+        current_app.logger.exception("notification for message %s failed", message["id"])
+
+
 def deliver(sender: Person, sent: Sent, skip_sid: str | None = None) -> None:
-    """After the commit: a notification when the recipient does not have the conversation
-    open, then the message to the pair room and "one more unread" to the recipient's user
-    room (a resend: the message only, nothing counted twice). Nothing here may turn a stored
-    message into an error for the sender: a failure is logged, and the recipient's page
-    gets the message by sync (it notices the gap in seq, or syncs on reconnect)."""
+    """After the commit: the message to the pair room and "one more unread" to the
+    recipient's user room (a resend: the message only, nothing counted twice). Nothing here
+    may turn a stored message into an error for the sender: a failed emit is retried, then
+    logged, and the recipient's page gets the message by sync (it notices the gap in seq, or
+    syncs on reconnect)."""
     room = services.pair_room(sender.id, sent.recipient.id)
     if sent.created:
         MESSAGES_SENT.inc()
-        notify_if_away(sender, sent, room)
     emit_with_retry("new_message", sent.message, to=room, skip_sid=skip_sid)
     if sent.created:
         # One more unread message: the badge adds it. Exact counts go out on connect and
         # after mark_read; a count read here could miss a concurrent sender's message.
         emit_with_retry("unread_count", {"new": 1}, to=user_room(sent.recipient.id))
-
-
-def notify_if_away(sender: Person, sent: Sent, room: str) -> None:
-    """Store a notification for a recipient without the conversation open, in its own
-    transaction on the session (the message's connection went back to the pool at its
-    commit: never two at once)."""
-    from app.notifications.services import notify  # the notifications package imports chat
-
-    recipient, message = sent.recipient, sent.message
-    try:
-        if viewing_registry().is_viewing(recipient.id, room):
-            return
-        notify(
-            recipient.id,
-            "message",
-            {
-                "from": sender.username,
-                "name": sender.name,
-                "excerpt": (message["body"] or "")[:140],
-                "picture": bool(message.get("image")),  # "Picture" in the reader's language
-                "url": url_for("chat.conversation", username=sender.username),
-            },
-        )
-        db.session.commit()
-    except Exception:  # the message is stored: a notification problem must not undo that
-        db.session.rollback()
-        current_app.logger.exception("notification for message %s failed", message["id"])
 
 
 def emit_with_retry(event: str, data: dict, **where) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app import inputs, media
 from app.auth.validators import username_key
 from app.chat import bp, services
-from app.chat.events import deliver
+from app.chat.events import deliver, notify_if_away
 from app.chat.services import ChatError, Person
 from app.extensions import db
 from app.models import User
@@ -124,6 +124,8 @@ def upload_image(username: str):
         sent = services.send_message(
             sender, other.username, request.form.get("body"), request.form.get("client_id"), image=name
         )
+        if sent.created:
+            notify_if_away(sender, sent)
         db.session.commit()
     except (ChatError, media.ImageRejected) as refused:
         db.session.rollback()

@@ -10,6 +10,8 @@ manager does the same directly.
 
 from __future__ import annotations
 
+import hashlib
+
 import socketio as python_socketio
 
 from app.extensions import socketio
@@ -47,13 +49,23 @@ def disconnect_local(manager, room: str, namespace: str = NAMESPACE) -> None:
         manager.server.disconnect(sid, namespace=namespace, ignore_queue=True)
 
 
-def make_client_manager(url: str | None):
-    """The Socket.IO client manager for `url` (Redis: cross-process disconnect), or None."""
+def channel_for(config) -> str:
+    """SOCKETIO_CHANNEL, or `garage-` and a digest of the database URL: the processes of one
+    stack share a database and so a channel; another stack on the same Redis does not."""
+    if config.get("SOCKETIO_CHANNEL"):
+        return config["SOCKETIO_CHANNEL"]
+    digest = hashlib.sha256(str(config.get("SQLALCHEMY_DATABASE_URI", "")).encode()).hexdigest()[:12]
+    return f"garage-{digest}"
+
+
+def make_client_manager(url: str | None, channel: str):
+    """The Socket.IO client manager for `url` on `channel` (Redis: cross-process
+    disconnect), or None."""
     if not url or not url.startswith(("redis://", "rediss://")):
         return None
     # redis-py is pinned below 8.1 (no 100-connection pool cap); the explicit cap keeps
     # that true even if the pin moves: a chat worker holds thousands of sockets.
-    return GarageRedisManager(url, channel="flask-socketio", redis_options={"max_connections": 10000})
+    return GarageRedisManager(url, channel=channel, redis_options={"max_connections": 10000})
 
 
 def disconnect_user(user_id: int) -> None:

@@ -166,3 +166,74 @@ def wait_for(condition, timeout: float = 10, step: float = 0.02) -> bool:
             return True
         time.sleep(step)
     return condition()
+
+
+def many_people(app, prefix: str, count: int) -> list[tuple[str, str]]:
+    """`count` members at once (one password hash shared: hashing each would only measure
+    scrypt) and the session cookie a sign-in would set for each: [(username, cookie)]."""
+    from app.extensions import db
+    from app.models import User
+    from tests import factories
+
+    first = factories.make_user(f"{prefix}0")
+    users = [first] + [
+        User(username=f"{prefix}{n}", username_key=f"{prefix}{n}", email=f"{prefix}{n}@example.com",
+             password_hash=first.password_hash)
+        for n in range(1, count)
+    ]  # fmt: skip
+    db.session.add_all(users[1:])
+    db.session.commit()
+    serializer = app.session_interface.get_signing_serializer(app)
+    name = app.config["SESSION_COOKIE_NAME"]
+    return [
+        (user.username, f"{name}={serializer.dumps({'_user_id': user.get_id(), '_fresh': True})}") for user in users
+    ]
+
+
+class ReliableSender:
+    """A page that keeps writing through faults: every message has its client_id from the
+    start, an unanswered or refused one is sent again with the same client_id after the
+    socket is back (what chat.js does with its outbox)."""
+
+    def __init__(self, participant: Participant, to: str):
+        self.participant, self.to = participant, to
+        self.outbox: dict[str, str] = {}  # client_id -> body, not yet acked ok
+        self.acked: dict[str, dict] = {}  # client_id -> stored message
+        self.error_acks: list[str] = []
+
+    def send(self, body: str, client_id: str | None = None) -> None:
+        client_id = client_id or uuid.uuid4().hex
+        self.outbox[client_id] = body
+        self.try_send(client_id)
+
+    def try_send(self, client_id: str, timeout: float = 5) -> None:
+        body = self.outbox[client_id]
+        payload = {"to": self.to, "body": body, "client_id": client_id}
+        try:
+            ack = self.participant.call("send_message", payload, timeout=timeout)
+        except socketio.exceptions.SocketIOError:
+            return  # no answer: stays in the outbox
+        if ack.get("ok"):
+            del self.outbox[client_id]
+            self.acked[client_id] = ack["message"]
+            with self.participant.lock:
+                self.participant.keep(ack["message"])
+        else:
+            self.error_acks.append(ack.get("error", ""))
+
+    def flush(self) -> None:
+        for client_id in list(self.outbox):
+            self.try_send(client_id)
+
+
+def reconnect_until_up(participant: Participant, other: str, timeout: float = 60) -> dict:
+    """What the page's socket does after a drop: try again until the server answers, then
+    join and sync from the mark taken at the drop."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return participant.reconnect(other)
+        except (socketio.exceptions.SocketIOError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

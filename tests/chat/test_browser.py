@@ -56,3 +56,45 @@ def test_buyer_and_dealer_chat_live(new_page):
     expect(dealer.locator(".chat-msg.mine .chat-ticks").last).to_have_text("✓✓")
     expect(buyer.get_by_text("Dana Dealer is typing…")).to_be_hidden()
     assert buyer.errors == [] and dealer.errors == []
+
+
+def test_a_message_typed_offline_survives_a_reload_and_a_refused_one_can_be_retried(new_page):
+    from app.extensions import db
+    from app.models import Message
+
+    factories.make_user("buyer", display_name="Bob Buyer")
+    factories.make_user("dealer", role="dealer", display_name="Dana Dealer")
+    buyer, dealer = new_page(), new_page()
+    sign_in(buyer, "buyer")
+    sign_in(dealer, "dealer")
+    buyer.goto("/chat/dealer")
+    expect(buyer.get_by_text("No messages yet")).to_be_visible()
+
+    # the connection is gone when the buyer writes, then the tab is reloaded
+    buyer.evaluate("window.garage.socket.disconnect()")
+    buyer.get_by_label("Your message").fill("Can you send the VIN?")
+    buyer.get_by_role("button", name="Send", exact=True).click()
+    expect(buyer.locator(".chat-msg.mine .chat-ticks")).to_have_text("Sending…")
+    buyer.reload()
+    # still there after the reload, and sent as soon as the page is connected again
+    expect(buyer.locator(".chat-msg.mine", has_text="Can you send the VIN?")).to_have_count(1)
+    expect(buyer.locator(".chat-msg.mine .chat-ticks")).to_have_text("✓")
+    dealer.goto("/chat/buyer")
+    expect(dealer.locator(".chat-msg.theirs", has_text="Can you send the VIN?")).to_have_count(1)
+    buyer.reload()  # nothing left to resend: still one copy
+    expect(buyer.locator(".chat-msg.mine", has_text="Can you send the VIN?")).to_have_count(1)
+
+    # refused (the dealer blocked the buyer for a moment): Not sent, with Retry
+    dealer.get_by_role("button", name="Block").click()
+    buyer.get_by_label("Your message").fill("Hello?")
+    buyer.get_by_role("button", name="Send", exact=True).click()
+    failed = buyer.locator(".chat-msg.mine.failed", has_text="Hello?")
+    expect(failed.locator(".chat-ticks")).to_have_text("Not sent")
+    dealer.goto("/chat/buyer")
+    dealer.get_by_role("button", name="Unblock").click()
+    failed.get_by_role("button", name="Retry").click()
+    expect(buyer.locator(".chat-msg.mine", has_text="Hello?").locator(".chat-ticks")).to_have_text("✓")
+    expect(buyer.locator(".chat-msg.mine.failed")).to_have_count(0)
+    db.session.expire_all()
+    assert sorted(db.session.scalars(db.select(Message.body))) == ["Can you send the VIN?", "Hello?"]
+    assert buyer.errors == [] and dealer.errors == []

@@ -184,10 +184,11 @@ def test_recipient_can_report_a_message(client, auth):
 def test_a_message_to_someone_not_in_the_conversation_is_a_notification(client):
     buyer = factories.make_user("buyer")
     dealer = factories.make_user("dealer", role="dealer")
-    from app.chat.events import deliver
+    from app.chat.events import deliver, notify_if_away
 
     with client.application.test_request_context():
         sent = services.send_message(person(dealer), "buyer", "ping", "n-1")
+        notify_if_away(person(dealer), sent)
         db.session.commit()
         deliver(person(dealer), sent)
     notification = db.session.query(Notification).one()
