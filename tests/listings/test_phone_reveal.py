@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
+from app.i18n.phone import format_phone
 from app.models import Listing
 from tests import factories
 from tests.admin.test_bans import ban_through_admin
@@ -83,7 +84,8 @@ def test_a_dealer_business_phone_is_shown_the_same_way(app, client):
     car = factories.make_listing(dealer)
     factories.make_user("buyer")
     AuthActions(client).login("buyer")
-    assert reveal(client, car.id).get_json()["phone"] == "+7 727 300 00 00"
+    answer = reveal(client, car.id).get_json()
+    assert answer["tel"] == "tel:+77273000000" and answer["phone"] == format_phone("+77273000000")
 
 
 def test_reveals_are_rate_limited(app, client, car):
