@@ -21,7 +21,7 @@ def test_register_login_and_edit_profile(new_page):
     page.locator("#confirm-banner").get_by_role("button", name="Send it again").click()
     expect(page.locator("body")).to_contain_text("We have sent the confirmation link again to rider@example.com")
 
-    page.locator("#main-nav .dropdown-toggle").click()
+    page.get_by_role("button", name="steppe_rider").click()
     page.get_by_role("button", name="Sign out").click()
     page.goto("/auth/login")
     expect(page.get_by_label("Username or email")).to_be_focused()
@@ -31,7 +31,7 @@ def test_register_login_and_edit_profile(new_page):
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("body")).to_contain_text("Welcome back, steppe_rider!")
 
-    page.locator("#main-nav .dropdown-toggle").click()
+    page.get_by_role("button", name="steppe_rider").click()
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Display name").fill("Steppe Rider")
     page.get_by_label("City").fill("Karaganda")
