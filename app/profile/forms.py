@@ -45,7 +45,7 @@ class ProfileForm(FlaskForm):
     city = StringField(_l("City"), validators=[Length(max=80)], filters=[strip])
     about = TextAreaField(_l("About you"), validators=[Length(max=2000)], filters=[strip])
     phone = TelField(
-        _l("Phone"), validators=[Optional(), PHONE], filters=[strip], render_kw={"placeholder": "+7 7xx xxx xx xx"}
+        _l("Phone"), validators=[Optional(), PHONE], filters=[strip], render_kw={"placeholder": "+7 701 123 45 67"}
     )
     phone_visible = BooleanField(_l("Show my phone to signed-in users"))
     locale = SelectField(
@@ -75,7 +75,7 @@ class DealerForm(FlaskForm):
         _l("Company phone"),
         validators=[Optional(), PHONE],
         filters=[strip],
-        render_kw={"placeholder": "+7 7xx xxx xx xx"},
+        render_kw={"placeholder": "+7 701 123 45 67"},
     )
     website = URLField(
         _l("Website"),
