@@ -29,10 +29,10 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_errorhandlers(app)
     register_commands(app)
-    register_template_helpers(app)
+    register_i18n(app)
     register_assets(app)
     register_request_hooks(app)
     observability.register(app)  # /metrics and the per-request access line
@@ -62,7 +62,6 @@ def resolve_config(config: type[Config] | str | None) -> type[Config]:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import auth
     from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
@@ -74,7 +73,6 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
-    auth.configure_login(login_manager)
     from app.core.realtime import channel_for, make_client_manager
 
     queue_options = {}
@@ -122,17 +120,19 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max or MAX_ID, signed=signed)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_features(app: Flask) -> None:
+    """The core, then each feature wires itself in (blueprints, template helpers, navbar
+    counters, moderation targets, Socket.IO events, demo loaders) — nothing is registered by
+    importing a module. `flask seed` runs the demo loaders in this order: the catalogue
+    before the listings (demo cars need makes and cities), the listings before the forum and
+    the chat (their demos show listing cards)."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_map.converters.update(default=PathSegmentConverter, string=PathSegmentConverter, path=PathConverter)
-    from app import admin, auth, catalog, chat, forum, listings, main, notifications, profile
+    from app import admin, auth, catalog, chat, core, forum, listings, main, notifications, profile
 
-    for feature in (main, auth, profile, catalog, listings, forum):
-        app.register_blueprint(feature.bp)
-    chat.init_app(app)
-    for feature in (notifications, admin):
-        app.register_blueprint(feature.bp)
-    app.register_blueprint(admin.reports_bp)  # the report form: any signed-in user
+    core.init_app(app)
+    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, admin):
+        feature.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -147,10 +147,9 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-def register_template_helpers(app: Flask) -> None:
-    from app import core, i18n
+def register_i18n(app: Flask) -> None:
+    from app import i18n
 
-    core.init_app(app)
     i18n.register(app)  # languages, formats and the JavaScript strings
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.passwords import password_problem
 from app.auth.validators import normalize_username, username_problem
+from app.core.demo import demo_loaders
 from app.core.time import utcnow
 from app.extensions import db
 from app.models import DealerProfile, User
@@ -48,11 +49,6 @@ def seed_users(password: str) -> list[User]:
     return created
 
 
-# Feature packages append their demo loaders: each takes no argument, adds rows only
-# when they are missing, and returns a one-line summary.
-DEMO_LOADERS: list = []
-
-
 @click.command("seed")
 @with_appcontext
 def seed_command():
@@ -62,7 +58,7 @@ def seed_command():
     db.session.commit()
     for user in created:
         click.echo(f"created {user.role:<9} {user.username:<10} password: {password}")
-    for loader in DEMO_LOADERS:
+    for loader in demo_loaders(current_app):
         summary = loader()
         db.session.commit()
         if summary:
@@ -102,8 +98,5 @@ def createadmin_command(username: str, email: str, password: str | None):
 
 
 def register(app: Flask) -> None:
-    from app.catalog.cli import catalog_cli
-
     app.cli.add_command(seed_command)
     app.cli.add_command(createadmin_command)
-    app.cli.add_command(catalog_cli)

@@ -1,6 +1,6 @@
 """The report form: any signed-in user may report a listing, post, message or user.
 
-Kinds of content come from the moderation target registry (`app.core.moderation.TARGETS`);
+Kinds of content come from the moderation target registry (`app.core.moderation.targets()`);
 an unknown kind or a missing object is a 404. A second report by the same person on the
 same thing merges into the first (see `services.file_report`).
 """
@@ -15,7 +15,7 @@ from app import edits
 from app.admin import reports_bp as bp
 from app.admin import services
 from app.admin.forms import ReportForm
-from app.core.moderation import TARGETS
+from app.core.moderation import targets
 from app.extensions import db, limiter
 
 
@@ -25,7 +25,7 @@ from app.extensions import db, limiter
 def new(target_type: str, target_id: int):
     """Show and accept the report form. Refuses anonymous visitors (to sign-in), unknown
     kinds and missing targets (404) and reporting oneself (a message on the form)."""
-    target = TARGETS.get(target_type)
+    target = targets().get(target_type)
     if target is None:
         abort(404)
     obj = target.load(target_id)

@@ -17,11 +17,9 @@ from app import inputs
 from app.admin import bp, services
 from app.admin.forms import ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
 from app.auth.decorators import admin_required
-from app.core.moderation import TARGETS
+from app.core.moderation import targets
 from app.extensions import db
 from app.models import DealerProfile, Page, User
-
-FORUM_CATEGORIES_PATH = "/forum/admin/categories"
 
 
 @bp.before_request
@@ -44,17 +42,9 @@ def get_user_or_404(user_id: int) -> User:
     return user
 
 
-def forum_categories_url() -> str | None:
-    """The forum's category management page, when the forum provides one."""
-    for rule in current_app.url_map.iter_rules():
-        if rule.rule.rstrip("/") == FORUM_CATEGORIES_PATH and "GET" in (rule.methods or ()):
-            return url_for(rule.endpoint)
-    return None
-
-
 @bp.context_processor
 def admin_context():
-    return {"forum_categories_url": forum_categories_url(), "open_reports": services.open_report_count()}
+    return {"forum_categories_url": url_for("forum.admin_categories"), "open_reports": services.open_report_count()}
 
 
 # --- the moderation queue ----------------------------------------------------------------
@@ -79,7 +69,7 @@ def target_or_404(target_type: str, target_id: int):
 def dismiss(target_type: str, target_id: int):
     """Close every open report on this thing without acting on it."""
     checked_action_form()
-    if target_type not in TARGETS:
+    if target_type not in targets():
         abort(404)
     count = services.dismiss(current_user, target_type, target_id)
     db.session.commit()
@@ -143,7 +133,7 @@ def ban(user_id: int):
     if form.validate_on_submit():
         services.ban(current_user, user, form.duration.data, form.reason.data)
         report_type, report_id = request.args.get("report_type", ""), inputs.int_arg("report_id")
-        if report_type in TARGETS and report_id:
+        if report_type in targets() and report_id:
             services.resolve_reports(current_user, report_type, report_id, "actioned")
         services.resolve_reports(current_user, "user", user.id, "actioned")
         db.session.commit()

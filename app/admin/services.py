@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from app.core.after_commit import after_commit
 from app.core.audit import AuditLog, log_action
-from app.core.moderation import TARGETS, ModerationTarget
+from app.core.moderation import ModerationTarget, targets
 from app.core.realtime import disconnect_user
 from app.core.time import utcnow
 from app.extensions import db
@@ -117,7 +117,7 @@ def queue(status: str = "open", limit: int = 300) -> list[QueueItem]:
     for report in reports:
         key = (report.target_type, report.target_id)
         if key not in items:
-            target = TARGETS.get(report.target_type)
+            target = targets().get(report.target_type)
             items[key] = QueueItem(report.target_type, report.target_id, target=target)
             if target is not None:
                 items[key].obj = target.load(report.target_id)
@@ -132,16 +132,14 @@ def open_report_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Report).where(Report.status == "open")) or 0
 
 
-def register_nav_counter() -> None:
+def reports_badge(user: User) -> int:
     """Open reports next to "Moderation" in the navbar, for moderators only."""
-    from app.core.templating import NAV_COUNTERS
-
-    NAV_COUNTERS["reports"] = lambda user: open_report_count() if user.is_moderator else 0
+    return open_report_count() if user.is_moderator else 0
 
 
 def load_target(target_type: str, target_id: int) -> tuple[ModerationTarget, Any] | None:
     """The registered target and its object, or None when either is unknown."""
-    target = TARGETS.get(target_type)
+    target = targets().get(target_type)
     if target is None:
         return None
     obj = target.load(target_id)

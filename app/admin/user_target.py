@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-from app.core.moderation import ModerationTarget, register_target
+from app.admin.services import ban_user, unban_user
+from app.core.moderation import ModerationTarget
 from app.extensions import db
 from app.models import User
 
@@ -14,27 +15,21 @@ def load_user(user_id: int) -> User | None:
 
 
 def remove_user(user: User) -> None:
-    from app.admin.services import ban_user
-
     ban_user(user, None, "removed by a moderator")
 
 
 def restore_user(user: User) -> None:
-    from app.admin.services import unban_user
-
     unban_user(user)
 
 
-register_target(
-    ModerationTarget(
-        kind="user",
-        load=load_user,
-        title=lambda user: f"@{user.username} ({user.name})",
-        url=lambda user: url_for("profile.show", username=user.username),
-        excerpt=lambda user: (user.about or "")[:300],
-        author_id=lambda user: user.id,
-        remove=remove_user,
-        restore=restore_user,
-        is_removed=lambda user: user.is_banned,
-    )
+TARGET = ModerationTarget(
+    kind="user",
+    load=load_user,
+    title=lambda user: f"@{user.username} ({user.name})",
+    url=lambda user: url_for("profile.show", username=user.username),
+    excerpt=lambda user: (user.about or "")[:300],
+    author_id=lambda user: user.id,
+    remove=remove_user,
+    restore=restore_user,
+    is_removed=lambda user: user.is_banned,
 )

@@ -1,14 +1,18 @@
 """Makes, models, generations and locations; JSON for dependent selects."""
 
-from flask import Blueprint
-
-from app.catalog.loader import load_catalog_summary
-from app.cli import DEMO_LOADERS
+from flask import Blueprint, Flask
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
-# `flask seed` loads the catalogue first: the demo listings need makes and cities.
-if load_catalog_summary not in DEMO_LOADERS:
-    DEMO_LOADERS.insert(0, load_catalog_summary)
-
 from app.catalog import routes  # noqa: E402,F401
+from app.catalog.cli import catalog_cli  # noqa: E402
+from app.catalog.loader import load_catalog_summary  # noqa: E402
+from app.core.demo import add_demo_loader  # noqa: E402
+
+
+def init_app(app: Flask) -> None:
+    """Wire the catalogue in: its JSON endpoints, `flask catalog load`, and the catalogue as the
+    first demo data of `flask seed` (the demo listings need makes and cities)."""
+    app.register_blueprint(bp)
+    app.cli.add_command(catalog_cli)
+    add_demo_loader(app, load_catalog_summary)

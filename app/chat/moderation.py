@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
-from app.core.moderation import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget
 from app.core.time import utcnow
 from app.extensions import db
 from app.models import Message
@@ -49,17 +49,14 @@ def restore(message: Message) -> None:
     message.removed_at = None
 
 
-def register() -> None:
-    register_target(
-        ModerationTarget(
-            kind="message",
-            load=load_message,
-            title=title,
-            url=message_url,
-            excerpt=lambda message: message.body[:300],
-            author_id=lambda message: message.sender_id,
-            remove=remove,
-            restore=restore,
-            is_removed=lambda message: message.removed_at is not None,
-        )
-    )
+TARGET = ModerationTarget(
+    kind="message",
+    load=load_message,
+    title=title,
+    url=message_url,
+    excerpt=lambda message: message.body[:300],
+    author_id=lambda message: message.sender_id,
+    remove=remove,
+    restore=restore,
+    is_removed=lambda message: message.removed_at is not None,
+)

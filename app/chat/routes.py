@@ -73,7 +73,7 @@ def conversation(username: str):
         conversation_id=conversation_id,
         messages=payloads,
         has_older=len(messages) >= services.HISTORY_PAGE,
-        listing_id=listing_id if card or not services.listing_cards_available() else None,
+        listing_id=listing_id if card else None,
         card=card,
         i_blocked=blocker == current_user.id,
         blocked_me=blocker == other.id,

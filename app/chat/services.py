@@ -39,6 +39,7 @@ from sqlalchemy import (
 from app.auth.validators import username_key
 from app.core.time import utcnow
 from app.extensions import db, limiter
+from app.listings import display
 from app.models import MAX_ID, Conversation, Message, User, UserBlock
 
 MAX_BODY = 4000
@@ -363,7 +364,7 @@ def attached_listing(listing_id: Any) -> tuple[int | None, dict[str, Any] | None
     if not isinstance(listing_id, int) or isinstance(listing_id, bool) or not 0 < listing_id <= MAX_ID:
         return None, None
     card = listing_card(listing_id)
-    if card is None and listing_cards_available():
+    if card is None:
         return None, None
     return listing_id, card
 
@@ -578,23 +579,9 @@ def reportable_message(reporter_id: int, message_id: int) -> Message | None:
 # --- listing cards ---------------------------------------------------------------------
 
 
-def listing_cards_available() -> bool:
-    try:
-        from app.listings.display import listing_card  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def listing_card(listing_id: int | None) -> dict[str, Any] | None:
-    """The listing card from the listings package (None when it is missing or gone)."""
-    if not listing_id:
-        return None
-    try:
-        from app.listings.display import listing_card as card
-    except ImportError:
-        return None
-    return card(listing_id)
+    """The listing's card from the marketplace (None without an id, or when it is missing or hidden)."""
+    return display.listing_card(listing_id) if listing_id else None
 
 
 def since(value: datetime | None) -> str:

@@ -1,8 +1,8 @@
 """The moderation-target protocol: what moderators can act on. Each feature registers its
-kinds of content here, so the moderation queue shows and removes listings, posts, messages
-and users the same way.
+kinds of content from its `init_app`, so the moderation queue shows and removes listings,
+posts, messages and users the same way.
 
-    register_target(ModerationTarget(kind="post", load=..., ...))
+    register_target(app, ModerationTarget(kind="post", load=..., ...))
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from flask import Flask, current_app
+
+KEY = "garage.moderation_targets"
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,11 @@ class ModerationTarget:
     is_removed: Callable[[Any], bool]
 
 
-TARGETS: dict[str, ModerationTarget] = {}
+def register_target(app: Flask, target: ModerationTarget) -> None:
+    """Make `target.kind` reportable and moderatable in `app`."""
+    app.extensions.setdefault(KEY, {})[target.kind] = target
 
 
-def register_target(target: ModerationTarget) -> None:
-    TARGETS[target.kind] = target
+def targets() -> dict[str, ModerationTarget]:
+    """The current app's moderation targets by kind."""
+    return current_app.extensions.get(KEY, {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, g, url_for
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
@@ -79,12 +79,17 @@ class LazyCounts:
         return self.counts.get(name, 0)
 
 
-# Navbar counters (unread messages, notifications), filled by the features that own them:
-# NAV_COUNTERS["messages"] = lambda user: ...
-NAV_COUNTERS: dict[str, Callable[[Any], int]] = {}
+# Navbar counters (unread messages, notifications), added by the features that own them.
+NAV_COUNTERS = "garage.nav_counters"
+
+
+def add_nav_counter(app: Flask, name: str, count: Callable[[Any], int]) -> None:
+    """`nav_counts.<name>` in templates: `count(user)` for the signed-in user, else 0."""
+    app.extensions.setdefault(NAV_COUNTERS, {})[name] = count
 
 
 def nav_counts() -> dict[str, int]:
     if g.get("database_unavailable") or not current_user.is_authenticated:
         return {}
-    return {name: count(current_user) for name, count in NAV_COUNTERS.items()}
+    counters = current_app.extensions.get(NAV_COUNTERS, {})
+    return {name: count(current_user) for name, count in counters.items()}

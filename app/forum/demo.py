@@ -12,7 +12,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.cli import DEMO_LOADERS
 from app.core.time import utcnow
 from app.extensions import db
 from app.models import ForumCategory, Post, Topic, User
@@ -168,6 +167,3 @@ def add_demo_topic(category, users, author, title, body, replies, when) -> Topic
         db.session.flush()
         topic.last_post_id = post.id
     return topic
-
-
-DEMO_LOADERS.append(load_forum_demo)

@@ -22,14 +22,14 @@ def pattern(endpoint: str, **values) -> str:
 
 
 class PostLinks:
-    def __init__(self, topic_id: int, with_report: bool) -> None:
+    def __init__(self, topic_id: int) -> None:
         self.permalink = pattern("forum.permalink", post_id=MARKER)
         self.quote_json = pattern("forum.quote", post_id=MARKER)
         self.reply_quote = pattern("forum.reply", topic_id=topic_id, quote=MARKER)
         self.edit = pattern("forum.edit_post", post_id=MARKER)
         self.delete = pattern("forum.delete_post", post_id=MARKER)
         self.restore = pattern("forum.restore_post", post_id=MARKER)
-        self.report = pattern("reports.new", target_type="post", target_id=MARKER) if with_report else None
+        self.report = pattern("reports.new", target_type="post", target_id=MARKER)
         self.profile_pattern = url_for("profile.show", username="__u__").replace("__u__", "{0}")
         self.avatar_pattern = url_for("profile.default_avatar", username="__u__").replace("__u__", "{0}")
 

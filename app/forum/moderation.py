@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
-from app.core.moderation import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget
 from app.core.time import utcnow
 from app.extensions import db
 from app.forum import cache as post_cache
@@ -30,16 +30,14 @@ def restore_post(post: Post) -> None:
     post.deleted_by_id = None
 
 
-register_target(
-    ModerationTarget(
-        kind="post",
-        load=load_post,
-        title=lambda post: f"{post.topic.title} — @{post.author.username}",
-        url=lambda post: url_for("forum.permalink", post_id=post.id),
-        excerpt=lambda post: plain_text(post.body, 300),
-        author_id=lambda post: post.author_id,
-        remove=remove_post,
-        restore=restore_post,
-        is_removed=lambda post: post.is_deleted,
-    )
+TARGET = ModerationTarget(
+    kind="post",
+    load=load_post,
+    title=lambda post: f"{post.topic.title} — @{post.author.username}",
+    url=lambda post: url_for("forum.permalink", post_id=post.id),
+    excerpt=lambda post: plain_text(post.body, 300),
+    author_id=lambda post: post.author_id,
+    remove=remove_post,
+    restore=restore_post,
+    is_removed=lambda post: post.is_deleted,
 )

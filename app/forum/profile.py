@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Flask
 
 from app.forum import services
 from app.markup import plain_text
 
 
-def register_profile_helpers(bp: Blueprint) -> None:
-    bp.add_app_template_global(services.user_activity, "forum_activity")
-    bp.add_app_template_global(plain_text, "plain_excerpt")
+def register_profile_helpers(app: Flask) -> None:
+    app.add_template_global(services.user_activity, "forum_activity")
+    app.add_template_global(plain_text, "plain_excerpt")

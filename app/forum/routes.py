@@ -7,7 +7,7 @@ post, and every moderator action, is a 403 for other users.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -150,7 +150,7 @@ def posts_fragment(topic: Topic, page: int) -> Markup:
         topic=topic,
         posts=posts,
         first_post_id=posts[0].id if page == 1 and posts else None,
-        links=PostLinks(topic.id, with_report="reports.new" in current_app.view_functions),
+        links=PostLinks(topic.id),
     )
     if key is not None:
         post_cache.FRAGMENTS.put(key, html, post_cache.ttl())

@@ -21,6 +21,7 @@ from app.core.audit import log_action
 from app.core.time import utcnow
 from app.extensions import db
 from app.forum import cache as post_cache
+from app.listings.display import listing_card
 from app.markup import plain_text, render_markdown
 from app.models import ForumCategory, Post, Topic, User
 
@@ -63,15 +64,6 @@ def render_post(body: str) -> Rendered:
 
     html = render_markdown(body, mention_url=mention_url, embed=listing_embed)
     return Rendered(html, list(mentioned.values()))
-
-
-def listing_card(listing_id: int) -> dict | None:
-    """The listings feature's card data, when that feature provides it."""
-    try:
-        from app.listings.display import listing_card as card
-    except ImportError:
-        return None
-    return card(listing_id)
 
 
 def listing_embed(path: str) -> str | None:

@@ -3,8 +3,9 @@ active again."""
 
 from __future__ import annotations
 
-from app.core.moderation import ModerationTarget, register_target
+from app.core.moderation import ModerationTarget
 from app.extensions import db
+from app.listings.display import listing_url
 from app.models import Listing
 
 
@@ -21,21 +22,17 @@ def restore(listing: Listing) -> None:
 
 
 def url(listing: Listing) -> str | None:
-    from app.listings.display import listing_url
-
     return listing_url(listing.id)
 
 
-register_target(
-    ModerationTarget(
-        kind="listing",
-        load=load,
-        title=lambda listing: listing.title,
-        url=url,
-        excerpt=lambda listing: (listing.description or "")[:300],
-        author_id=lambda listing: listing.seller_id,
-        remove=remove,
-        restore=restore,
-        is_removed=lambda listing: listing.status == "removed",
-    )
+TARGET = ModerationTarget(
+    kind="listing",
+    load=load,
+    title=lambda listing: listing.title,
+    url=url,
+    excerpt=lambda listing: (listing.description or "")[:300],
+    author_id=lambda listing: listing.seller_id,
+    remove=remove,
+    restore=restore,
+    is_removed=lambda listing: listing.status == "removed",
 )

@@ -3,7 +3,7 @@ saved searches. Owners-only actions answer 403 to anyone else; hidden listings a
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -318,16 +318,12 @@ def phone_refused(listing: Listing, message: str, code: int, json_wanted: bool):
     return redirect(url_for("listings.show", listing_id=listing.id))
 
 
-def chat_url(listing: Listing) -> str | None:
-    """The chat with the seller about this listing, once the chat feature provides it."""
-    if "chat.conversation" not in current_app.view_functions:
-        return None
+def chat_url(listing: Listing) -> str:
+    """The chat with the seller about this listing."""
     return url_for("chat.conversation", username=listing.seller.username, listing=listing.id)
 
 
-def report_url(listing: Listing) -> str | None:
-    if "reports.new" not in current_app.view_functions:
-        return None
+def report_url(listing: Listing) -> str:
     return url_for("reports.new", target_type="listing", target_id=listing.id)
 
 
@@ -421,11 +417,6 @@ def favorites():
         unavailable=unavailable,
         **card_context(listings + unavailable, current_user),
     )
-
-
-@bp.record_once
-def register_favorites(state) -> None:
-    state.app.add_url_rule("/favorites", "listings.favorites", login_required(favorites))
 
 
 # --- saved searches ------------------------------------------------------------------

@@ -151,10 +151,9 @@ def send_emails(emails: list[tuple[str, str | None, str, dict]]) -> None:
             current_app.logger.exception("could not queue notification mail to %s", to)
 
 
-def register_nav_counter() -> None:
-    from app.core.templating import NAV_COUNTERS
-
-    NAV_COUNTERS["notifications"] = lambda user: unread_count(user.id)
+def unread_badge(user: User) -> int:
+    """Unread notifications next to the bell in the navbar."""
+    return unread_count(user.id)
 
 
 def describe(kind: str, payload: dict[str, Any]) -> dict[str, str | None]:

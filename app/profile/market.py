@@ -35,9 +35,6 @@ def seller_market(user) -> dict:
     }
 
 
-bp.add_app_template_global(seller_market, "seller_market")
-
-
 @bp.route("/u/<username>/review", methods=["POST"])
 @login_required
 def review(username: str):

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import event, func, select
 
 from app.catalog.loader import DATA_DIR, load_catalog, load_catalog_summary
-from app.cli import DEMO_LOADERS
+from app.core.demo import demo_loaders
 from app.extensions import db
 from app.models import Brand, CarModel, City, Generation, Region
 
@@ -153,8 +153,14 @@ def test_malformed_data_is_refused_without_writing(runner, tmp_path):
     assert counts()["brands"] == 0
 
 
-def test_flask_seed_loads_the_catalogue_first(runner):
-    assert DEMO_LOADERS[0] is load_catalog_summary
+def test_flask_seed_loads_the_catalogue_first(app, runner):
+    from app.chat.demo import load_demo_chat
+    from app.forum.demo import load_forum_demo
+    from app.listings.demo import load_demo_listings
+
+    loaders = demo_loaders(app)
+    assert loaders[:2] == [load_catalog_summary, load_demo_listings]  # the demo cars need makes and cities
+    assert {load_forum_demo, load_demo_chat} <= set(loaders[2:])  # their demos show listing cards
     assert "catalogue loaded" in load_catalog_summary()
     db.session.commit()
     assert counts()["brands"] >= 45

@@ -446,12 +446,12 @@ def test_profile_lists_forum_topics_and_posts(client):
 
 
 def test_posts_are_a_moderation_target(client, auth):
-    from app.core.moderation import TARGETS
+    from app.core.moderation import targets
 
     author = make_user("aigerim")
     topic = make_topic(author)
     post = reply(topic, author, "Buy followers cheap")
-    target = TARGETS["post"]
+    target = targets()["post"]
     assert target.load(post.id) is post
     assert "Buy followers cheap" in target.excerpt(post)
     target.remove(post)

@@ -382,10 +382,10 @@ def test_listing_card_contract(app, seller):
 
 
 def test_moderation_target_removes_and_restores(seller):
-    from app.core.moderation import TARGETS
+    from app.core.moderation import targets
 
     listing = factories.make_listing(seller)
-    target = TARGETS["listing"]
+    target = targets()["listing"]
     assert target.load(listing.id) is listing and target.author_id(listing) == seller.id
     target.remove(listing)
     assert target.is_removed(listing) and not listing.is_public
