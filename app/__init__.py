@@ -136,7 +136,7 @@ def register_features(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.main.errors import register
+    from app.core.errors import register
 
     register(app)
 

@@ -38,6 +38,8 @@ from flask import current_app, has_app_context
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from app.media import storage
+
 MAX_SOURCE = 100_000  # callers refuse longer text with a message first; this is a backstop
 
 ALLOWED_TAGS = {
@@ -139,8 +141,6 @@ def _upload_size(src: str) -> tuple[int, int] | None:
     if not has_app_context():
         return None
     from PIL import Image
-
-    from app.media import storage
 
     try:
         with Image.open(storage().path(src.removeprefix("/uploads/"))) as image:

@@ -28,6 +28,8 @@ import uuid
 from flask import Flask, Response, abort, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 
+from app.extensions import limiter, socketio
+
 REQUEST_LATENCY = Histogram(
     "garage_http_request_duration_seconds",
     "Time spent answering HTTP requests, by Flask endpoint.",
@@ -44,8 +46,6 @@ access_log = logging.getLogger("garage.access")
 
 def count_open_sockets() -> int:
     """Connected Socket.IO clients on the default namespace of this process."""
-    from app.extensions import socketio
-
     server = socketio.server
     if server is None:
         return 0
@@ -100,8 +100,6 @@ def metrics() -> Response:
 
 def register(app: Flask) -> None:
     """Bind the request hooks and the /metrics endpoint to the app."""
-    from app.extensions import limiter
-
     app.before_request(start_timer)
     app.after_request(record_request)
     app.add_url_rule("/metrics", "metrics", limiter.exempt(metrics))

@@ -19,6 +19,7 @@ from app.admin.forms import ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm
 from app.auth.decorators import admin_required
 from app.core.moderation import targets
 from app.extensions import db
+from app.main.pages import SLUG, STATIC_PAGES
 from app.models import DealerProfile, Page, User
 
 
@@ -232,8 +233,6 @@ def audit():
 @admin_required
 def pages():
     """The static pages in each language, to edit (admins only)."""
-    from app.main.pages import STATIC_PAGES
-
     stored = {(page.slug, page.locale): page for page in db.session.scalars(select(Page))}
     return render_template(
         "admin/pages.html", pages=stored, static_pages=STATIC_PAGES, languages=current_app.config["LANGUAGES"]
@@ -246,8 +245,6 @@ def pages():
 def edit_page(slug: str, locale: str | None = None):
     """Edit one static page's markdown in one language (admins only; the page's language by
     default); a slug from STATIC_PAGES in a site language creates it; anything else is 404."""
-    from app.main.pages import SLUG, STATIC_PAGES
-
     locale = locale or str(get_locale())
     if locale not in current_app.config["LANGUAGES"] or not SLUG.fullmatch(slug):
         abort(404)

@@ -14,8 +14,10 @@ from app.core.moderation import ModerationTarget, targets
 from app.core.realtime import disconnect_user
 from app.core.time import utcnow
 from app.extensions import db
+from app.markup import render_markdown
 from app.models import DealerProfile, Page, Report, User
 from app.models.user import Role
+from app.notifications.services import notify
 
 
 def file_report(reporter: User, target_type: str, target_id: int, reason: str) -> Report:
@@ -192,8 +194,6 @@ def restore_content(moderator: User, target_type: str, target_id: int) -> bool:
 
 def warn(moderator: User, author: User, message: str, target_type: str = "", target_id: int | None = None) -> None:
     """Send the author a warning notification (it cannot be switched off) and log it."""
-    from app.notifications.services import notify
-
     url = None
     if target_type and target_id:
         found = load_target(target_type, target_id)
@@ -294,8 +294,6 @@ def audit_page(page: int, per_page: int = 50):
 
 def save_page(actor: User, page: Page, title: str, body_markdown: str) -> Page:
     """Store a static page's markdown and its rendered, sanitized HTML. Logged."""
-    from app.markup import render_markdown
-
     page.title = title.strip()[:120]
     page.body_markdown = body_markdown
     page.body_html = render_markdown(body_markdown)

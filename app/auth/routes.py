@@ -14,10 +14,10 @@ from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from app.auth.session import banned_user_for
 from app.auth.throttle import SignInLimits, remember_device
+from app.core.errors import render_error
 from app.core.realtime import disconnect_user
 from app.extensions import db, limiter
 from app.i18n.formats import format_datetime
-from app.main.errors import render_error
 
 
 def safe_next(target: str | None) -> str | None:

@@ -66,12 +66,6 @@ CONDITIONS = {
     "new": _l("New"),
     "damaged": _l("Damaged / for parts"),
 }
-CURRENCIES = {
-    "KZT": "₸",
-    "USD": "$",
-    "EUR": "€",
-    "RUB": "₽",
-}
 
 
 def select_choices(mapping: dict, blank: str | None = None) -> list[tuple[str, str]]:

@@ -25,10 +25,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import insert, select, update
 
 from app.extensions import db
@@ -252,14 +254,21 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadReport:
     return report
 
 
+# Features that copy catalogue names (the listings' search text) subscribe from their
+# init_app: listener(changed make ids, changed model ids) -> how many rows it refreshed.
+CHANGE_LISTENERS = "garage.catalogue_change_listeners"
+ChangeListener = Callable[[set[int], set[int]], int]
+
+
+def on_catalogue_change(app: Flask, listener: ChangeListener) -> None:
+    app.extensions.setdefault(CHANGE_LISTENERS, []).append(listener)
+
+
 def refresh_listings(report: LoadReport) -> int:
-    """The listings of makes and models whose names or aliases changed get their search text
-    recomputed (when the listings feature is installed); how many."""
-    try:
-        from app.listings.copies import refresh_search_texts
-    except ImportError:
-        return 0
-    return refresh_search_texts(report.changed_brands, report.changed_models)
+    """Tell the subscribed features which makes and models changed their names or aliases
+    (the listings recompute their search text); how many rows they refreshed."""
+    listeners = current_app.extensions.get(CHANGE_LISTENERS, [])
+    return sum(listener(report.changed_brands, report.changed_models) for listener in listeners)
 
 
 def load_catalog_summary() -> str:

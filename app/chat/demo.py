@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.auth.services import find_by_login
 from app.chat import services
 from app.chat.services import Person
 
@@ -15,8 +16,6 @@ LINES = [
 
 def load_demo_chat() -> str | None:
     """Add the demo conversation once (skipped when it exists or the demo users are missing)."""
-    from app.auth.services import find_by_login
-
     people = {name: find_by_login(name) for name in ("aigerim", "autohouse")}
     if None in people.values():
         return None

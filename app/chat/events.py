@@ -40,6 +40,7 @@ from app.core.realtime import channel_for, user_room
 from app.extensions import db, socketio
 from app.inputs import hostile_payload
 from app.models import MAX_ID
+from app.notifications.services import notify
 from app.observability import MESSAGES_SENT
 
 IDENTITY = "garage.chat.identity"
@@ -206,7 +207,6 @@ def notify_if_away(sender: Person, sent: Sent) -> None:
     """Add a notification for a recipient without the conversation open, in a savepoint of
     the message's transaction: a failing notification is rolled back alone (logged) and the
     message is still stored and sent."""
-    from app.notifications.services import notify  # the notifications package imports chat
 
     recipient, message = sent.recipient, sent.message
     if viewing_registry().is_viewing(recipient.id, services.pair_room(sender.id, recipient.id)):

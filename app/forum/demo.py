@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.core.time import utcnow
 from app.extensions import db
+from app.forum.services import render_post
 from app.models import ForumCategory, Post, Topic, User
 
 # slug, then name and description in English (the base text), Russian and Kazakh.
@@ -152,8 +153,6 @@ def add_translations(category: ForumCategory, russian: tuple[str, str], kazakh: 
 
 
 def add_demo_topic(category, users, author, title, body, replies, when) -> Topic:
-    from app.forum.services import render_post
-
     topic = Topic(category=category, author=users[author], title=title, created_at=when, post_count=0)
     db.session.add(topic)
     for offset, (username, text) in enumerate([(author, body), *replies]):

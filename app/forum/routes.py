@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from app import edits, inputs, media
 from app.auth.decorators import admin_required, moderator_required
+from app.core.errors import render_error
 from app.extensions import db, limiter
 from app.forum import bp, services
 from app.forum import cache as post_cache
@@ -24,7 +25,6 @@ from app.forum import views as view_counts
 from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, ReplyForm, TopicForm
 from app.forum.links import PostLinks, TopicLinks
 from app.forum.services import ForumError
-from app.main.errors import render_error
 from app.models import ForumCategory, Post, Topic
 
 # --- helpers ------------------------------------------------------------------------------

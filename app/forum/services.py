@@ -24,6 +24,7 @@ from app.forum import cache as post_cache
 from app.listings.display import listing_card
 from app.markup import plain_text, render_markdown
 from app.models import ForumCategory, Post, Topic, User
+from app.notifications.services import notify
 
 POSTS_PER_PAGE = 20
 TOPICS_PER_PAGE = 25
@@ -277,8 +278,6 @@ def add_post(topic: Topic, author: User, body: str, quoted: Post | None = None, 
 
 def notify_about(post: Post, mentioned: list[User], quoted: Post | None) -> None:
     """One notification per person per post: quote beats mention beats reply; never oneself."""
-    from app.notifications.services import notify
-
     topic = post.topic
     payload = {
         "who": post.author.username,

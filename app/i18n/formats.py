@@ -27,10 +27,16 @@ from flask import Flask
 from flask_babel import format_date, format_decimal, format_time, format_timedelta, get_locale
 from jinja2 import pass_context
 
-from app.catalog.choices import CURRENCIES
 from app.core.time import utcnow
 
 NBSP = "\u00a0"
+# The currencies a price may be in, with the sign shown after the amount.
+CURRENCIES = {
+    "KZT": "₸",
+    "USD": "$",
+    "EUR": "€",
+    "RUB": "₽",
+}
 RELATIVE_DAYS = 7
 
 

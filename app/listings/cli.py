@@ -17,6 +17,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 
+from app.auth import services as accounts
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings import bp
@@ -180,8 +181,6 @@ def bulk_insert(count: int, sellers: list[tuple[int, bool]], batch: int = 50_000
 
 def bench_sellers(n: int = 200) -> list[tuple[int, bool]]:
     """Existing users as sellers, topped up with bench_seller_* accounts (every tenth a dealer)."""
-    from app.auth import services as accounts
-
     users = db.session.execute(select(User.id, User.role)).all()
     if len(users) < n:
         for i in range(len(users), n):

@@ -14,7 +14,6 @@ from app.catalog.choices import (
     BODY_TYPES,
     COLOURS,
     CONDITIONS,
-    CURRENCIES,
     DRIVES,
     FUELS,
     STEERING,
@@ -23,6 +22,7 @@ from app.catalog.choices import (
 )
 from app.edits import EditVersionField, FormTokenField
 from app.extensions import db
+from app.i18n.formats import CURRENCIES
 from app.inputs import FiniteDecimalField
 from app.listings.vin import normalize_vin, vin_problem
 from app.models import City, Generation

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, send_from_directory
+from flask_login import current_user
 from sqlalchemy import text
 
+from app.catalog.services import popular_brands
 from app.extensions import db, limiter
+from app.listings.filters import Filters
+from app.listings.search import card_context, search
 from app.main import bp
 from app.media import PRIVATE_KINDS
 
@@ -13,12 +17,6 @@ from app.media import PRIVATE_KINDS
 @bp.route("/")
 def index():
     """The home page: a search form, popular makes and the latest listings."""
-    from flask_login import current_user
-
-    from app.catalog.services import popular_brands
-    from app.listings.filters import Filters
-    from app.listings.search import card_context, search
-
     latest = search(Filters(), per_page=8).listings
     return render_template(
         "main/index.html",

@@ -10,6 +10,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.listings.search import seller_ratings
 from app.models import DealerProfile, Listing, Review, User
 from app.models.listing import SEARCHABLE_STATUSES
 from app.notifications.services import notify
@@ -81,7 +82,5 @@ def dealers() -> list[tuple[User, int, tuple[float, int] | None]]:
         .order_by(DealerProfile.verified_at.is_(None), DealerProfile.company_name, User.username)
     )
     rows = db.session.execute(query).all()
-    from app.listings.search import seller_ratings
-
     ratings = seller_ratings({user.id for user, _n in rows})
     return [(user, n, ratings.get(user.id)) for user, n in rows]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import IO
 
+from flask_babel import gettext as _
+
 from app import media
+from app.forum.services import user_post_count, user_topic_count
 from app.models import DealerProfile, User
+from app.profile.reviews import active_listing_count, seller_rating
 
 
 def update_profile(user: User, data: dict) -> None:
@@ -31,14 +35,8 @@ def update_dealer(user: User, data: dict) -> DealerProfile:
 
 def profile_stats(user: User) -> list[tuple[str, int | str]]:
     """Counters shown on a profile page: (label, value). Features add theirs here."""
-    from flask_babel import gettext as _
-
-    from app.forum.services import user_post_count, user_topic_count
-
     stats: list[tuple[str, int | str]] = []
     stats += [(_("Forum topics"), user_topic_count(user)), (_("Forum posts"), user_post_count(user))]
-    from app.profile.reviews import active_listing_count, seller_rating
-
     rating = seller_rating(user)
     stats.append((_("Cars on sale"), active_listing_count(user)))
     if rating:

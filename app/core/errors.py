@@ -1,4 +1,5 @@
-"""Error pages in the site's style; JSON for API and XHR clients."""
+"""Error pages in the site's style, for every feature (`render_error`); JSON for API and XHR
+clients."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db, login_manager, socketio
+from app.extensions import db, limiter, login_manager, socketio
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check the form and try again.")),
@@ -55,8 +56,6 @@ def render_error(code: int, detail: str | None = None):
 
 def wait_message() -> str:
     """What a Flask-Limiter 429 tells the person: when the limit they hit resets."""
-    from app.extensions import limiter
-
     current = limiter.current_limit
     if current is None or not current.breached:
         return str(_l("Too many attempts. Wait a minute and try again."))
