@@ -22,7 +22,7 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 # Everything loaded so far lives as long as the process: keep it out of the collector's
-# full passes, which otherwise paused 1,000-socket workers for 170-200 ms (DESIGN.md).
+# full passes, which otherwise paused 1,000-socket workers for 170-200 ms.
 gc.collect()
 gc.freeze()
 

@@ -14,7 +14,7 @@ sane) or a fresh one. It is echoed in the response header and written in the acc
 `/metrics` answers only requests that did not come through the proxy (Prometheus scrapes
 the web containers directly on the internal network); anything carrying
 `X-Forwarded-For` is refused with 404, and nginx denies the path as well.
-Metrics are per process: with one gunicorn worker per container (DESIGN.md), every
+Metrics are per process: with one gunicorn worker per container (docs/architecture.md), every
 container is its own scrape target.
 """
 

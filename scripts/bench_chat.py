@@ -9,7 +9,7 @@ gunicorn -k gevent (one process, or several joined by Redis).
 What it does:
 1. Rebuilds the schema of a PostgreSQL benchmark database (BENCH_DATABASE_URL, default
    postgresql://postgres@127.0.0.1:5432/garage_bench; it is wiped), adds the users and a
-   mostly-read history per pair (DESIGN.md: unread counts must be measured on one).
+   mostly-read history per pair (unread counts must be measured on one).
 2. Starts gunicorn (run:app, -k gevent -w 1, --worker-connections 10000) per process.
 3. Per N: signs the clients in with session cookies signed by the server's SECRET_KEY
    (what the login form would set; hashing 1,000 passwords would only measure scrypt),

@@ -11,7 +11,7 @@ What it does:
    members, the demo categories, 200 topics with 1-15 posts each (markdown with quotes,
    code, links and mentions, rendered and sanitized at save time as in production) and one
    topic of exactly 20 posts, the page measured.
-2. Starts gunicorn as in production: `-k gevent -w 1 run:app` (DESIGN.md), production config.
+2. Starts gunicorn as in production: `-k gevent -w 1 run:app` (docs/architecture.md), production config.
 3. Drives wrk (Debian package) with 8 connections for DURATION seconds against the 20-post
    topic page (each request also counts a view: an UPDATE and a commit), the category page
    (25 topics, pinned first, by last activity), the forum index and a static file from the

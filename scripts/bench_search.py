@@ -10,7 +10,7 @@ What it does:
 1. Creates its own PostgreSQL database (default garage_bench_listings on 127.0.0.1, user postgres),
    runs the migrations, `flask catalog load` and `flask listings generate N` (COPY), unless
    the database already holds N listings.
-2. Starts gunicorn as in production: `-k gevent -w 1` (one worker per process, DESIGN.md);
+2. Starts gunicorn as in production: `-k gevent -w 1` (one worker per process, docs/architecture.md);
    `--processes 2` starts two such processes sharing the port with SO_REUSEPORT.
 3. Drives wrk (Debian package) with 8 connections for DURATION seconds against five typical
    filter-and-sort URLs and two trivial pages on the same server (/healthz: JSON and one

@@ -1,6 +1,6 @@
 """Socket.IO handlers for chat. Every connection belongs to a signed-in user.
 
-Contract (docs: DESIGN.md, "Socket.IO contract"):
+Contract (docs/architecture.md, "Socket.IO path"):
 
 - connect: refused without a signed-in session; the socket joins `user_<id>`.
 - `join_chat {with}` / `leave_chat {with}`: the server joins or leaves `pair_<low>_<high>`

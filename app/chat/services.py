@@ -497,7 +497,7 @@ def unread_in(conversation_column, user_id: int):
     )
 
 
-# The same per-conversation form as a plain statement for the send path (DESIGN.md: one
+# The same per-conversation form as a plain statement for the send path (docs/architecture.md: one
 # join made PostgreSQL scan every unread message once most history was read).
 UNREAD_COUNT = text(
     """

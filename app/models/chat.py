@@ -55,7 +55,7 @@ class Message(db.Model):
         UniqueConstraint("sender_id", "client_id", name="uq_messages_sender_client"),
         UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
-        # unread counts look up only the unread rows of one conversation (DESIGN.md)
+        # unread counts look up only the unread rows of one conversation
         Index("ix_messages_conversation_unread", "conversation_id", "read_at"),
         Index("ix_messages_image", "image"),
     )
