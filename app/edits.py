@@ -27,10 +27,10 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
 
+from app.core.time import utcnow
 from app.extensions import db
 from app.inputs import parse_int
 from app.models import FormSubmission
-from app.models.user import utcnow
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 TOKEN_KEPT = timedelta(days=2)  # a member's older tokens are deleted as new ones come

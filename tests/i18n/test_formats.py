@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from app.core.time import utcnow
 from app.i18n.formats import (
     format_datetime,
     format_engine_volume,
@@ -16,7 +17,6 @@ from app.i18n.formats import (
     timeago,
 )
 from app.i18n.phone import format_phone, normalize_phone
-from app.models.user import utcnow
 from app.notifications.email import outbox
 from tests.conftest import csrf_token
 from tests.factories import make_listing, make_user

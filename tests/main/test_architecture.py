@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first: a unit may import from its own layer and the layers below, never above.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # What every feature shares: extensions, the core, pictures, markdown, languages, metrics.
-    ("core", ("app.extensions", "app.core", "app.media", "app.markup", "app.i18n", "app.observability")),
+    (
+        "core",
+        ("app.extensions", "app.core", "app.media", "app.markup", "app.i18n", "app.inputs", "app.observability"),
+    ),
     ("models", ("app.models",)),
+    # Request plumbing that stores rows: one-time form tokens and edit versions.
+    ("shared", ("app.edits",)),
     (
         "features",
         (
