@@ -245,12 +245,13 @@ def browser():
 @pytest.fixture
 def new_page(browser, live_server):
     """Open pages in fresh browser contexts (separate cookies: separate people);
-    `new_page(phone=True)` is a 390×844 touch screen, as most visitors use."""
+    `new_page(phone=True)` is a 390×844 touch screen, as most visitors use; other keywords go
+    to the browser context (`locale="ru-RU", timezone_id="Asia/Almaty"`)."""
     contexts = []
 
-    def open_page(phone: bool = False):
+    def open_page(phone: bool = False, **context_options):
         size = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-        context = browser.new_context(base_url=live_server.url, **size)
+        context = browser.new_context(base_url=live_server.url, **size, **context_options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
