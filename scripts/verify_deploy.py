@@ -63,6 +63,8 @@ def new_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False
     session.verify = CAFILE
+    # The checks read English texts; the site's default language (ru) is checked on its own.
+    session.headers["Accept-Language"] = "en"
     return session
 
 
@@ -145,6 +147,8 @@ def phase_site(args, state: dict) -> None:
             f"GET {path} renders",
             response.status_code,
         )
+    untold = anonymous.get("/", headers={"Accept-Language": None})
+    check('<html lang="ru"' in untold.text, "a browser that asks for no language gets Russian", untold.text[:120])
     health = anonymous.get("/healthz")
     check(health.status_code == 200 and health.json().get("database") == "ok", "/healthz reports the database ok")
     css = re.search(r'href="(/static/[^"]+\.css[^"]*)"', anonymous.get("/").text)
@@ -334,7 +338,7 @@ def check_listing_photo(seller: Visitor, anonymous: Visitor) -> str:
         data[name] = first_option(html, name)
     created = seller.post("/listings/new", "/listings/new", data=data)
     match = re.search(r"/listings/(\d+)/edit", created.headers.get("Location", ""))
-    check(created.status_code == 302 and match is not None, "a listing is published", created.status_code)
+    check(created.status_code == 302 and match is not None, "a listing draft is created", created.status_code)
     listing = match.group(1)
     uploaded = seller.post(
         f"/listings/{listing}/photos",
@@ -344,6 +348,15 @@ def check_listing_photo(seller: Visitor, anonymous: Visitor) -> str:
     )
     check(uploaded.status_code == 200 and uploaded.json().get("photos"), "listing photo uploaded", uploaded.text[:200])
     card = uploaded.json()["photos"][0]["card"]
+    # A new listing is a draft until it has a photo and the seller presses Publish.
+    published = seller.post(
+        f"/listings/{listing}/publish", f"/listings/{listing}/edit", data={"csrf_token": data["csrf_token"]}
+    )
+    check(
+        published.status_code == 302 and published.headers.get("Location", "").endswith(f"/listings/{listing}"),
+        "the listing is published once it has a photo",
+        published.status_code,
+    )
     check_public_picture(anonymous, card, "listing photo")
     page = anonymous.get(f"/listings/{listing}")
     check(page.status_code == 200 and "/uploads/listings/" in page.text, "the listing page shows its photo")
