@@ -63,12 +63,13 @@ icons: install ## Rebuild app/static/icons/sprite.svg from the icons the templat
 # Translations (app/i18n, README "Languages"): the .po catalogues are the source, kept in
 # git; the compiled .mo files are build outputs (gitignored), made at install and in the image.
 LOCALES := ru kk
+# pybabel skips directories starting with "_" unless told otherwise: templates/_macros holds text.
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
 
 messages: $(VENV)/.runtime ## Extract every UI string and update the ru/kk catalogues (the translators' step)
 	mkdir -p app/translations
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=Translators: \
-	  --no-location -o app/translations/messages.pot app
+	  --no-location --ignore-dirs='.* __pycache__' -o app/translations/messages.pot app
 	for lang in $(LOCALES); do \
 	  if [ -f app/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l $$lang \

@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = ROOT / "app" / "translations"
 # The same extraction as `make messages`.
+# templates/_macros holds text: pybabel would skip a directory starting with "_".
+DIRECTORIES = ["--ignore-dirs", ".* __pycache__"]
 KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2"]
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]+\)[sdif]|\{[A-Za-z_0-9]*\}")
 PLURAL_FORMS = {"ru": 3, "kk": 2}
@@ -23,7 +25,7 @@ def extracted(tmp_path_factory):
     """Every message in the code and templates, extracted as `make messages` does."""
     pot = tmp_path_factory.mktemp("messages") / "messages.pot"
     babel = [sys.executable, "-m", "babel.messages.frontend"]
-    command = [*babel, "extract", "-F", "babel.cfg", *KEYWORDS, "-o", str(pot), "app"]
+    command = [*babel, "extract", "-F", "babel.cfg", *KEYWORDS, *DIRECTORIES, "-o", str(pot), "app"]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as file:
         return [message for message in read_po(file) if message.id]
