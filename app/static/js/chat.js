@@ -46,6 +46,9 @@
     upTo = Math.max(upTo, seq); // the page shows the latest messages, without gaps
     firstSeq = firstSeq === null ? seq : Math.min(firstSeq, seq);
   });
+  // The first join syncs from what the page was rendered with: a message stored between
+  // the page load and the join was emitted before this socket was in the room.
+  syncMark = upTo;
 
   // --- the outbox: typed, not yet acknowledged; survives a reload --------------------
   const outboxKey = "garage.chat.outbox." + me + "." + other;
