@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,8 @@ os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{TMP / 'test.db'}")
 os.environ["UPLOAD_FOLDER"] = str(TMP / "uploads")
 os.environ["FLASK_CONFIG"] = "testing"
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
@@ -82,6 +84,23 @@ def empty_tables() -> None:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def empty_database_url():
+    """The URL of a new, empty database of the kind the suite runs on (dropped afterwards)."""
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{TMP / f'empty-{uuid.uuid4().hex}.db'}"
+        return
+    name = f"garage_empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

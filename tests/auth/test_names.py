@@ -3,18 +3,14 @@ for usernames and for display and company names (moderators and admins excepted)
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
 from app import create_app
 from app.extensions import db as _db
 from app.models import User
-from tests.conftest import TMP, Config, csrf_token
+from tests.conftest import Config, csrf_token
 from tests.factories import make_user
 
 MIXED = "Use one alphabet in a username: do not mix Latin, Cyrillic or Greek letters."
@@ -139,25 +135,9 @@ def test_createadmin_may_take_a_reserved_name(runner, db):
 # --- the migration's backfill --------------------------------------------------------------
 
 
-@pytest.fixture
-def database_before_skeletons():
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{TMP / f'skeleton-{uuid.uuid4().hex}.db'}"
-        return
-    name = f"garage_skeleton_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_the_migration_backfills_skeletons_and_leaves_an_older_look_alike_alone(database_before_skeletons):
+def test_the_migration_backfills_skeletons_and_leaves_an_older_look_alike_alone(empty_database_url):
     class OldConfig(Config):
-        SQLALCHEMY_DATABASE_URI = database_before_skeletons
+        SQLALCHEMY_DATABASE_URI = empty_database_url
 
     app = create_app(OldConfig)
     with app.app_context():

@@ -1,18 +1,13 @@
 """Migrations: they build the schema the models describe, and they go both ways."""
 
-import os
-import uuid
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import TMP, Config
+from tests.conftest import Config
 
 # PostgreSQL-only indexes that migrations create under a dialect check and models cannot
 # describe portably; alembic reports them as "removed". Only these names are ignored.
@@ -39,22 +34,6 @@ def test_models_match_the_migrations(app):
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     diff = [change for change in diff if not is_postgresql_only_index(change)]
     assert diff == []
-
-
-@pytest.fixture
-def empty_database_url():
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{TMP / f'migrations-{uuid.uuid4().hex}.db'}"
-        return
-    name = f"garage_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_upgrade_downgrade_upgrade_on_an_empty_database(empty_database_url):
