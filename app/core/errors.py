@@ -7,7 +7,7 @@ import contextlib
 import time
 from datetime import timedelta
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -92,6 +92,9 @@ def register(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)
 
+    # Runs before Flask-SQLAlchemy's own teardown (registered earlier, called later).
+    app.teardown_appcontext(end_session)
+
     @socketio.on_error_default
     def socket_error(error: Exception):
         """Any failure in a Socket.IO handler answers an error ack instead of none (a
@@ -112,6 +115,17 @@ def database_unavailable(error: BaseException) -> bool:
     if isinstance(error, PoolTimeout | OperationalError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def end_session(_error: BaseException | None = None) -> None:
+    """End the request's session. A connection the database has dropped cannot even roll
+    back; that must not turn a request already answered into a 500, so the session is
+    forgotten (the pool has invalidated the connection) and the next request starts clean."""
+    try:
+        db.session.remove()
+    except Exception as error:  # noqa: BLE001 (psycopg2's own errors surface here unwrapped)
+        db.session.registry.clear()
+        current_app.logger.warning("database connection lost while closing a session: %s", first_line(error))
 
 
 def first_line(error: BaseException) -> str:
