@@ -106,19 +106,24 @@ class QueueServer(LiveServer):
         self.wait_until_up()
 
 
-@pytest.fixture
-def two_workers():
-    """Two gunicorn processes (-k gevent -w 1, two ports) joined by Redis, as in production.
-    A Redis database of its own per test run keeps parallel runs apart."""
-    number = 1 + os.getpid() % 15
-    queue = f"redis://127.0.0.1:6379/{number}"
-    env = {"FLASK_CONFIG": "development", "SOCKETIO_MESSAGE_QUEUE": queue, "SECRET_KEY": "two-workers-test"}
+def start_two_queue_servers(queue: str, secret: str) -> tuple[QueueServer, QueueServer]:
+    """Two gunicorn processes (-k gevent -w 1, two ports) joined by the Redis `queue`, as in
+    production; the first is stopped again if the second does not start."""
+    env = {"FLASK_CONFIG": "development", "SOCKETIO_MESSAGE_QUEUE": queue, "SECRET_KEY": secret}
     first = QueueServer(**env)
     try:
-        second = QueueServer(**env)
+        return first, QueueServer(**env)
     except Exception:
         first.stop()
         raise
+
+
+@pytest.fixture
+def two_workers():
+    """Two processes joined by Redis; a Redis database of its own per test run keeps parallel
+    runs apart."""
+    queue = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
+    first, second = start_two_queue_servers(queue, "two-workers-test")
     yield first, second
     first.stop()
     second.stop()

@@ -11,7 +11,7 @@ import socketio
 from app.chat import socket_cap
 from tests import factories
 from tests.chat.live import sign_in
-from tests.chat.test_live import QueueServer
+from tests.chat.test_live import start_two_queue_servers
 from tests.conftest import DEFAULT_PASSWORD, AuthActions
 from tests.security.conftest import assert_no_traceback
 
@@ -48,14 +48,8 @@ refusals: list = []  # what the server said to each refused handshake
 
 @pytest.fixture
 def two_processes():
-    env = {"FLASK_CONFIG": "development", "SOCKETIO_MESSAGE_QUEUE": QUEUE, "SECRET_KEY": "socket-cap-test"}
     redis.Redis.from_url(QUEUE).flushdb()
-    first = QueueServer(**env)
-    try:
-        second = QueueServer(**env)
-    except Exception:
-        first.stop()
-        raise
+    first, second = start_two_queue_servers(QUEUE, "socket-cap-test")
     yield first, second
     first.stop()
     second.stop()
