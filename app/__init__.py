@@ -96,6 +96,24 @@ def register_extensions(app: Flask) -> None:
         # and re-check the session version themselves (app/chat/events.py).
         manage_session=True,
     )
+    # Flask-SocketIO runs every event in a request context made from the socket's handshake
+    # (GET /socket.io/). With no rule for that path, Flask raised and kept a NotFound per
+    # event whose traceback closed a reference cycle through the context: ~60 objects of
+    # cyclic garbage a message, and full collections that stopped a 1,000-socket worker for
+    # 75-125 ms every few seconds (docs/performance.md). Engine.IO answers the path before
+    # Flask does, so this view only ever gives the URL map a match (one rule for the
+    # WebSocket handshake, one for long-polling).
+    for websocket in (True, False):
+        app.add_url_rule(
+            "/socket.io/", "socketio_handshake", socketio_handshake, websocket=websocket, strict_slashes=False
+        )
+
+
+def socketio_handshake():
+    """Never reached over HTTP (Engine.IO takes /socket.io/ first); a 404 if it ever is."""
+    from flask import abort
+
+    abort(404)
 
 
 def choose_async_mode() -> str:

@@ -5,6 +5,7 @@ gunicorn -k gevent (one process, or several joined by Redis).
     .venv/bin/python scripts/bench_chat.py --clients 1000 --rate 0.75 --duration 30
     .venv/bin/python scripts/bench_chat.py --workers 2          # two processes + Redis queue
     .venv/bin/python scripts/bench_chat.py --clients 1000 --profile 15   # py-spy on the worker
+    .venv/bin/python scripts/bench_chat.py --clients 1000 --gc-log       # the worker's GC pauses
 
 What it does:
 1. Rebuilds the schema of a PostgreSQL benchmark database (BENCH_DATABASE_URL, default
@@ -31,8 +32,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -148,15 +151,17 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, queue: str | None, monitor: bool = False):
+    def __init__(self, database_url: str, queue: str | None, monitor: bool = False, gc_log: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET, FLASK_CONFIG="development")
         env["LOG_LEVEL"] = "WARNING"
         if queue:
             env["SOCKETIO_MESSAGE_QUEUE"] = queue
-        if monitor:  # gevent reports any greenlet holding the loop 20 ms; GC pauses of 5 ms+
-            env.update(GEVENT_MONITOR_THREAD_ENABLE="1", GEVENT_MAX_BLOCKING_TIME="0.02", GARAGE_GC_LOG_MS="5")
+        if monitor:  # gevent reports any greenlet holding the loop 20 ms (costly: it skews latency)
+            env.update(GEVENT_MONITOR_THREAD_ENABLE="1", GEVENT_MAX_BLOCKING_TIME="0.02")
+        if monitor or gc_log:  # the worker logs each garbage collection of 5 ms or more
+            env["GARAGE_GC_LOG_MS"] = "5"
         command = [
             sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket",
             "--worker-connections", "10000", "--backlog", "4096", "-b", f"127.0.0.1:{self.port}",
@@ -193,9 +198,13 @@ class Server:
         """What --monitor found in the server log: blocked-loop reports and GC pauses."""
         text = Path(self.log.name).read_text(errors="replace")
         blocked = text.count("appears to be blocked")
-        pauses = [float(part.split(" ms")[0]) for part in text.split("gc pause ")[1:]]
-        worst = f", worst {max(pauses):.0f} ms" if pauses else ""
-        return f"loop blocked >20 ms: {blocked} times; GC pauses >=5 ms: {len(pauses)}{worst} (log {self.log.name})"
+        pauses = [(float(ms), int(gen)) for ms, gen in re.findall(r"gc pause ([0-9.]+) ms \(generation (\d)", text)]
+        full = [ms for ms, generation in pauses if generation == 2]
+        worst = f", worst {max(ms for ms, _ in pauses):.0f} ms" if pauses else ""
+        return (
+            f"loop blocked >20 ms: {blocked} times; worker GC pauses >=5 ms: {len(pauses)}{worst}; "
+            f"full collections among them: {len(full)} {[round(ms) for ms in full]} (log {self.log.name})"
+        )
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the worker so far (contention-independent cost)."""
@@ -336,6 +345,27 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+class ClientPauses:
+    """Garbage collections of the benchmark process that took 5 ms or more."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self.started = 0.0
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif (paused := (time.perf_counter() - self.started) * 1000) >= 5:
+            self.pauses.append(paused)
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self.callback)
+
+    def summary(self) -> str:
+        return f"{len(self.pauses)}, worst {max(self.pauses):.0f} ms" if self.pauses else "none"
+
+
 async def run_level(people, servers, clients_n: int, rate: float, duration: float, profile: float | None) -> dict:
     import aiohttp  # noqa: F401  (python-socketio's asyncio client needs it)
 
@@ -361,6 +391,12 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
             await client.sio.disconnect()
     clients = [c for c in clients if id(c) not in failed and id(c.peer) not in failed]
     await asyncio.sleep(2)  # let the handshakes settle
+    # The clients are the measuring instrument: keep their own collector from adding pauses
+    # to the latencies they record (their sockets live until the end), and count what is left.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    client_pauses = ClientPauses()
 
     profiler = None
     if profile:
@@ -409,6 +445,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         c.finished = True
     await asyncio.gather(*(c.recover() for c in behind), return_exceptions=True)
     cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
+    client_pauses.stop()
     client_cpu = sum(os.times()[:2]) - client_cpu_before
     if profiler:
         profiler.wait()
@@ -450,6 +487,7 @@ async def run_level(people, servers, clients_n: int, rate: float, duration: floa
         "out_of_order": sum(c.out_of_order for c in clients),
         "p99_per_second": [round(percentile(per_second[n], 99)) for n in sorted(per_second)],
         "errors": dict(errors),
+        "client_gc": client_pauses.summary(),
         "disconnects": len(dropped),
         "synced": sum(c.synced for c in clients),
         "missed_live": missed_live,
@@ -518,12 +556,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--profile", type=float, default=None, help="py-spy the (first) worker for S seconds")
     parser.add_argument("--monitor", action="store_true", help="gevent's blocking monitor (20 ms) and GC pause log")
+    parser.add_argument("--gc-log", action="store_true", help="only the worker's GC pause log (cheap)")
     parser.add_argument("--idle-memory", action="store_true", help="only: worker RSS with 0 and N idle sockets")
     args = parser.parse_args()
 
     people = prepare_database(args.database_url, max(args.clients))
     queue = args.redis if args.workers > 1 else None
-    servers = [Server(args.database_url, queue, args.monitor) for _ in range(args.workers)]
+    servers = [Server(args.database_url, queue, args.monitor, args.gc_log) for _ in range(args.workers)]
     if args.idle_memory:
         try:
             for n in args.clients:
@@ -559,6 +598,7 @@ def main() -> None:
                 f"benchmark clients {result['client_cpu_s']:.1f} s"
             )
             print("   p99 ms per second of sending:", " ".join(str(v) for v in result["p99_per_second"]))
+            print("   benchmark clients' own GC pauses >= 5 ms:", result["client_gc"])
             if result["missed_live"]:
                 print(
                     f"   {result['missed_live']} messages not delivered live; {result['resynced_clients']} clients "
@@ -573,7 +613,7 @@ def main() -> None:
                 print(f"   {result['connect_failures']} connections failed; their pairs sat out")
             if result["errors"]:
                 print("   errors:", result["errors"])
-            if args.monitor:
+            if args.monitor or args.gc_log:
                 print("  ", servers[0].stalls())
             if result["profile"] and Path(result["profile"]).exists():
                 print(summarize_profile(result["profile"]))

@@ -107,7 +107,7 @@ def fill(url: str) -> None:
             user.created_at = utcnow() - timedelta(days=30)
             users.append(user)
         categories = []
-        for position, (slug, name, description) in enumerate(CATEGORIES, start=1):
+        for position, (slug, (name, description), *_translations) in enumerate(CATEGORIES, start=1):
             category = ForumCategory(slug=slug, name=name, description=description, position=position)
             db.session.add(category)
             categories.append(category)

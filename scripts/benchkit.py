@@ -54,6 +54,8 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         PROXY_FIX="0",
         **extra,
     )
+    # production answers only its own Host names (400 otherwise); wrk asks for 127.0.0.1
+    env.setdefault("TRUSTED_HOSTS", "127.0.0.1")
     return env
 
 

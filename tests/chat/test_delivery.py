@@ -166,6 +166,7 @@ def test_two_writing_at_once_and_a_reconnecting_reader_miss_nothing(unlimited_se
         def write(sender: ReliableSender, name: str) -> None:
             for n in range(60):
                 sender.send(f"{name} {n}")
+                time.sleep(0.02)  # at a person's pace, so the reader drops several times meanwhile
             done.set()
 
         threads = [threading.Thread(target=write, args=(w, w.participant.username)) for w in writers]

@@ -273,3 +273,25 @@ def test_ids_past_the_database_range_are_refused_and_the_connection_survives(app
         assert answer["ok"] is False, (event, payload)
     assert buyer.is_connected()
     assert buyer.emit("send_message", {"to": "dealer", "body": "still here", "client_id": "h2"}, callback=True)["ok"]
+
+
+def test_chat_events_leave_almost_no_garbage_for_the_cycle_collector(app, socketio_client, people):
+    """A busy worker stalls while the collector walks the heap: a send must not leave
+    reference cycles behind (the request context of every event used to keep a NotFound
+    and its traceback, ~60 objects a message, so full collections came every few seconds)."""
+    import gc
+
+    _, buyer = signed_in(app, socketio_client, "buyer")
+    _, dealer = signed_in(app, socketio_client, "dealer")
+    dealer.emit("join_chat", {"with": "buyer"}, callback=True)
+    buyer.emit("send_message", {"to": "dealer", "body": "warm-up", "client_id": "g0"}, callback=True)
+    gc.collect()
+    gc.disable()
+    try:
+        for n in range(1, 9):  # under the send limit
+            buyer.emit("send_message", {"to": "dealer", "body": f"#{n}", "client_id": f"g{n}"}, callback=True)
+        garbage_per_message = gc.collect() / 8
+    finally:
+        gc.enable()
+    assert len(events(dealer, "new_message")) == 9
+    assert garbage_per_message < 20, f"{garbage_per_message:.0f} objects of cyclic garbage a message"
