@@ -42,6 +42,17 @@ def trusted_hosts(site_url: str, domain: str, local: bool) -> list[str]:
     return list(dict.fromkeys(host.lower() for host in hosts if host))
 
 
+def env_prices(name: str, defaults: dict[str, int]) -> dict[str, int]:
+    """Prices in whole tenge: the defaults, overridden by "code=amount, ..." from `name`
+    (PROMOTION_PRICES="top_1=2500,raise=900")."""
+    prices = dict(defaults)
+    for item in env_list(name):
+        code, _, amount = item.partition("=")
+        if code.strip() in prices and amount.strip().isdigit():
+            prices[code.strip()] = int(amount)
+    return prices
+
+
 def origin(url: str) -> str:
     """scheme://host[:port] of a URL, as a browser sends it in the Origin header."""
     parts = urlsplit(url)
@@ -143,6 +154,17 @@ class Config:
     # Answer private files with X-Accel-Redirect for nginx instead of sending bytes.
     USE_X_ACCEL = env_bool("USE_X_ACCEL", False)
     SEED_DEMO_PASSWORD = os.environ.get("SEED_DEMO_PASSWORD", "garage-demo")
+    # Promotions and the listing lifecycle (README, "Raising, promotion and expiry"): one free
+    # raise per LISTING_FREE_RAISE_HOURS; Top listings shown above a search's results
+    # (TOP_SLOTS at a time, in turn); a listing leaves search LISTING_LIFETIME_DAYS after
+    # publication or its last renewal, its owner told LISTING_EXPIRY_NOTICE_DAYS before.
+    LISTING_FREE_RAISE_HOURS = env_int("LISTING_FREE_RAISE_HOURS", 24)
+    LISTING_LIFETIME_DAYS = env_int("LISTING_LIFETIME_DAYS", 30)
+    LISTING_EXPIRY_NOTICE_DAYS = env_int("LISTING_EXPIRY_NOTICE_DAYS", 3)
+    TOP_SLOTS = env_int("TOP_SLOTS", 3)
+    PROMOTION_PRICES = env_prices(
+        "PROMOTION_PRICES", {"top_1": 2000, "top_3": 5000, "top_7": 10000, "highlight_7": 1500, "raise": 700}
+    )
 
 
 class DevelopmentConfig(Config):

@@ -4,12 +4,13 @@
     .venv/bin/python scripts/bench_search.py --fresh         # drop and re-seed the database
     .venv/bin/python scripts/bench_search.py --profile       # profile the search in-process
     .venv/bin/python scripts/bench_search.py --cpu           # CPU ms per request, in-process
+    .venv/bin/python scripts/bench_search.py --top 0         # no Top listings (default 1,000)
 
 What it does:
 
 1. Creates its own PostgreSQL database (default garage_bench_listings on 127.0.0.1, user postgres),
    runs the migrations, `flask catalog load` and `flask listings generate N` (COPY), unless
-   the database already holds N listings.
+   the database already holds N listings; gives --top listings a running Top slot.
 2. Starts gunicorn as in production: `-k gevent -w 1` (one worker per process, docs/architecture.md);
    `--processes 2` starts two such processes sharing the port with SO_REUSEPORT.
 3. Drives wrk (Debian package) with 8 connections for DURATION seconds against five typical
@@ -47,6 +48,7 @@ def parse_args():
     parser.add_argument("--processes", type=int, default=1, help="gunicorn processes (each -k gevent -w 1)")
     parser.add_argument("--profile", action="store_true", help="profile 300 search requests in-process")
     parser.add_argument("--cpu", action="store_true", help="Python CPU ms per request, in-process")
+    parser.add_argument("--top", type=int, default=1000, help="listings with a running Top slot (paid promotion)")
     return parser.parse_args()
 
 
@@ -87,6 +89,26 @@ def ensure_database(url: str, rows: int, fresh: bool) -> None:
     started = time.monotonic()
     print(flask(env, "listings", "generate", str(rows - have)))
     print(f"seeded {rows - have:,} listings in {time.monotonic() - started:.0f} s")
+
+
+def ensure_top(url: str, count: int) -> None:
+    """`count` active listings spread over the table get a Top slot running for a week (as if
+    bought), the rest none; a 1,000-listing Top set is far above what a real site sells."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        have = connection.scalar(text("SELECT count(*) FROM listings WHERE top_until > now()"))
+        if have != count:
+            connection.execute(text("UPDATE listings SET top_until = NULL WHERE top_until IS NOT NULL"))
+            connection.execute(
+                text(
+                    "UPDATE listings SET top_until = (now() AT TIME ZONE 'UTC') + interval '7 days' WHERE id IN "
+                    "(SELECT id FROM listings WHERE status = 'active' ORDER BY md5(id::text) LIMIT :n)"
+                ),
+                {"n": count},
+            )
+            connection.execute(text("ANALYZE listings"))
+    engine.dispose()
+    print(f"{count:,} listings with a running Top slot")
 
 
 def pick_urls(url: str) -> list[tuple[str, str]]:
@@ -164,6 +186,7 @@ def main() -> None:
     args = parse_args()
     require_wrk()
     ensure_database(args.url, args.rows, args.fresh)
+    ensure_top(args.url, args.top)
     urls = pick_urls(args.url)
     if args.profile:
         profile_search(args.url, [path for _, path in urls])

@@ -1,4 +1,6 @@
-"""`flask listings generate N`: many realistic-looking listings fast, for benchmarks.
+"""`flask listings expire`: the lifecycle's periodic work (app/listings/lifecycle.py).
+
+`flask listings generate N`: many realistic-looking listings fast, for benchmarks.
 
 On PostgreSQL rows go in with COPY (about 1M rows a minute on 2 cores); elsewhere with
 batched executemany inserts. Needs the catalogue (`flask catalog load`) and at least one
@@ -22,6 +24,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.listings import bp
 from app.listings.copies import make_search_text, make_title, price_in_kzt
+from app.listings.lifecycle import run_lifecycle
 from app.models import Brand, CarModel, City, Generation, Listing, User
 
 WORDS = [
@@ -208,3 +211,16 @@ def generate_command(count: int, seed: int, sellers: int):
             connection.exec_driver_sql("ANALYZE listings")
             connection.commit()
     click.echo(f"wrote {written} listings")
+
+
+@bp.cli.command("expire")
+@with_appcontext
+def expire_command():
+    """Tell owners of listings about to expire, take expired listings out of search and
+    forget finished Top slots. Safe to run any time and twice (the job scheduler runs it)."""
+    done = run_lifecycle()
+    db.session.commit()
+    click.echo(
+        f"{done['noticed']} owners told of an expiry, {done['expired']} listings expired, "
+        f"{done['promotions_ended']} Top slots ended"
+    )

@@ -38,6 +38,7 @@ def status_label(status: str) -> str:
         "reserved": _("reserved"),
         "sold": _("sold"),
         "archived": _("archived"),
+        "expired": _("expired"),
         "removed": _("deleted"),
     }.get(status, status)
 

@@ -3,7 +3,7 @@ saved searches. Owners-only actions answer 403 to anyone else; hidden listings a
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,7 +24,7 @@ from app.catalog.choices import (
 from app.extensions import db, limiter
 from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
-from app.listings import bp, display, services
+from app.listings import bp, display, promotions, services
 from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
 from app.listings.filters import Filters, MultiArgs
@@ -34,7 +34,7 @@ from app.listings.photos import PhotoLimit, add_photo, ordered_photos, photo_jso
 from app.listings.photos import delete_photo as remove_photo
 from app.listings.saved_searches import delete_saved_search as remove_saved_search
 from app.listings.saved_searches import save_search
-from app.listings.search import card_context, seller_listings, seller_ratings, similar_listings
+from app.listings.search import card_context, seller_listings, seller_ratings, similar_listings, top_slot
 from app.listings.search import count as count_matches
 from app.listings.search import search as find_listings
 from app.media import ImageRejected
@@ -136,15 +136,17 @@ def search():
     """Search with filters; every filter lives in the URL. Malformed values are ignored."""
     filters = Filters.parse(request.args)
     page = find_listings(filters)
+    top = top_slot(filters, current_app.config["TOP_SLOTS"])
     save_form = SaveSearchForm(query=filters.query_string()) if current_user.is_authenticated else None
     return render_template(
         "listings/search.html",
         filters=filters,
         page=page,
+        top=top,
         filter_form=filter_form(filters, url_for("listings.search")),
         save_form=save_form,
         sorts=SORT_LABELS(),
-        **card_context(page.listings, current_user),
+        **card_context(page.listings + top, current_user),
     )
 
 
@@ -273,6 +275,7 @@ def show(listing_id: int):
         report_url=report_url(listing),
         status_form=DeleteForm(),
         status_label=status_label,
+        promotion=promotions.owner_view(listing) if owner else None,
     )
 
 

@@ -8,6 +8,7 @@ planner's estimate (PostgreSQL) or a capped count.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, tuple_
@@ -99,6 +100,33 @@ def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PE
     index = next((i for i, k in enumerate(keys) if tuple(k) == first), None)
     number = index // per_page + 1 if index is not None and index % per_page == 0 else None
     return SearchPage(rows, next_after, len(keys), False, prev_before, pages, number)
+
+
+# The Top slot reads at most this many matching Top listings (the partial index holds only
+# running Top slots, so this bounds a search's extra work whatever the table's size).
+TOP_CANDIDATES = 500
+# Which Top listings a search shows next: each search takes the next `slots` of the ring of
+# matching Top listings (ordered by id), so k Top listings share the slots in turn and each
+# is shown equally often. Per process; with several processes each turns its own ring.
+_top_turn = itertools.count()
+
+
+def top_slot(filters: Filters, slots: int) -> list[Listing]:
+    """Up to `slots` running Top listings matching the search, in turn (see _top_turn), for
+    the marked slot above its results. A separate small query over the partial index
+    ix_listings_top (only running Top slots), ordered the index's way so no plan walks the
+    whole table; the search's own query and plan do not change."""
+    if slots <= 0:
+        return []
+    conditions = [Listing.top_until > utcnow(), *matching_conditions(filters)]
+    query = select(Listing.id).where(*conditions).order_by(Listing.top_until, Listing.id).limit(TOP_CANDIDATES)
+    ring = sorted(db.session.scalars(query))
+    if not ring:
+        return []
+    start = next(_top_turn) % len(ring)
+    chosen = [ring[(start + n) % len(ring)] for n in range(min(slots, len(ring)))]
+    rows = {row.id: row for row in db.session.scalars(select(Listing).where(Listing.id.in_(chosen)))}
+    return [rows[listing_id] for listing_id in chosen if listing_id in rows]
 
 
 def all_keys(conditions: list, column, descending: bool, limit: int) -> list[tuple] | None:

@@ -9,8 +9,10 @@ display.py (prices, links and cards shown elsewhere).
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -53,6 +55,8 @@ def create_listing(seller: User, data: dict[str, Any], *, draft: bool = False) -
         setattr(listing, name, data.get(name))
     listing.description = listing.description or ""
     refresh_copies(listing)
+    if not draft:
+        start_lifetime(listing)
     db.session.add(listing)
     db.session.flush()
     if not draft:
@@ -67,11 +71,13 @@ def publish_problems(listing: Listing) -> list[str]:
 
 def publish(listing: Listing) -> bool:
     """Put a draft on sale: refused (False) unless it is a draft with at least one photo.
-    It goes live as new (created and bumped now) and saved searches hear of it."""
+    It goes live as new (created and bumped now, its lifetime starting) and saved searches
+    hear of it."""
     if listing.status != "draft" or publish_problems(listing):
         return False
     listing.status = "active"
     listing.created_at = listing.bumped_at = utcnow()
+    start_lifetime(listing)
     db.session.flush()
     alert_saved_searches(listing)
     return True
@@ -95,25 +101,34 @@ def update_listing(listing: Listing, data: dict[str, Any]) -> None:
     db.session.flush()
 
 
+def start_lifetime(listing: Listing) -> None:
+    """The listing stays on sale LISTING_LIFETIME_DAYS from now (publication or renewal);
+    its owner will be told again before the new date."""
+    listing.expires_at = utcnow() + timedelta(days=current_app.config["LISTING_LIFETIME_DAYS"])
+    listing.expiry_noticed_at = None
+
+
 # Allowed moves: action -> (statuses it may start from, new status)
 STATUS_ACTIONS = {
     "reserve": (("active",), "reserved"),
     "activate": (("reserved", "sold", "archived"), "active"),
     "sold": (("active", "reserved"), "sold"),
-    "archive": (("active", "reserved", "sold"), "archived"),
-    "delete": (("draft", "active", "reserved", "sold", "archived"), "removed"),
+    "archive": (("active", "reserved", "sold", "expired"), "archived"),
+    "delete": (("draft", "active", "reserved", "sold", "archived", "expired"), "removed"),
 }
 
 
 def change_status(listing: Listing, action: str) -> bool:
     """Move the listing by an owner's action; False when the move is not allowed from here.
-    Deleting is soft (status "removed"); selling tells the people who saved it."""
+    Deleting is soft (status "removed"); selling tells the people who saved it. Putting a
+    listing back on sale never raises it (archive → activate was a free, unlimited raise):
+    it keeps its place in "newest", and gets a new lifetime only when its old one is over."""
     allowed = STATUS_ACTIONS.get(action)
     if allowed is None or listing.status not in allowed[0]:
         return False
     listing.status = allowed[1]
-    if action == "activate":
-        listing.bumped_at = utcnow()
+    if action == "activate" and (listing.expires_at is None or listing.expires_at <= utcnow()):
+        start_lifetime(listing)
     if action == "sold":
         tell_favouriters(listing, "sold")
     db.session.flush()

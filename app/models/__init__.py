@@ -8,6 +8,7 @@ from app.models.listing import (  # noqa: F401
     Favorite,
     Listing,
     ListingPhoto,
+    ListingPromotion,
     ListingView,
     PhoneReveal,
     PriceChange,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,9 +33,11 @@ from app.extensions import db
 from app.models.catalog import Brand, CarModel, City, Generation
 from app.models.user import User
 
-# A draft is the seller's alone until it has a photo and they publish it.
-STATUSES = ("draft", "active", "reserved", "sold", "archived", "removed")
-PUBLIC_STATUSES = ("active", "reserved", "sold")
+# A draft is the seller's alone until it has a photo and they publish it. An active or
+# reserved listing not renewed within LISTING_LIFETIME_DAYS becomes "expired": out of
+# search, its page says it is no longer on sale, its owner can renew it.
+STATUSES = ("draft", "active", "reserved", "sold", "archived", "expired", "removed")
+PUBLIC_STATUSES = ("active", "reserved", "sold", "expired")
 # What search shows: cars one can still buy (a reserved car may fall through).
 SEARCHABLE_STATUSES = ("active", "reserved")
 MAX_PHOTOS = 20
@@ -55,6 +58,16 @@ class Listing(db.Model):
         Index("ix_listings_region_bumped", "region_id", "bumped_at", "id"),
         Index("ix_listings_city_bumped", "city_id", "bumped_at", "id"),
         Index("ix_listings_seller_bumped", "seller_id", "bumped_at", "id"),
+        # The Top slot reads only the few listings with a Top (a partial index: it stays
+        # small at a million rows); the lifecycle job finds what is due by expiry date.
+        Index(
+            "ix_listings_top",
+            "top_until",
+            "id",
+            postgresql_where=text("top_until IS NOT NULL"),
+            sqlite_where=text("top_until IS NOT NULL"),
+        ),
+        Index("ix_listings_expires", "expires_at"),
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("mileage_km >= 0", name="mileage_not_negative"),
     )
@@ -101,6 +114,15 @@ class Listing(db.Model):
     # Raised by each save of the edit form (app/edits.py): a stale tab is told, not obeyed.
     edit_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     bumped_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Promotions (app/listings/promotions.py): the last free raise, and until when the
+    # listing has a Top slot and a highlighted card (copies of listing_promotions, for search).
+    free_raised_at: Mapped[datetime | None]
+    top_until: Mapped[datetime | None]
+    highlight_until: Mapped[datetime | None]
+    # Lifecycle (app/listings/lifecycle.py): when it leaves search unless renewed, and when
+    # its owner was told so (cleared by a renewal).
+    expires_at: Mapped[datetime | None]
+    expiry_noticed_at: Mapped[datetime | None]
 
     seller: Mapped[User] = relationship()
     brand: Mapped[Brand] = relationship()
@@ -125,6 +147,16 @@ class Listing(db.Model):
     @property
     def has_photos(self) -> bool:
         return self.photo_count > 0
+
+    @property
+    def is_top(self) -> bool:
+        """Whether a paid Top slot runs now (search shows a "Top" mark)."""
+        return self.top_until is not None and self.top_until > utcnow()
+
+    @property
+    def is_highlighted(self) -> bool:
+        """Whether a paid highlight runs now (a coloured card)."""
+        return self.highlight_until is not None and self.highlight_until > utcnow()
 
 
 class ListingPhoto(db.Model):
@@ -220,3 +252,27 @@ class ListingView(db.Model):
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
     visitor: Mapped[str] = mapped_column(String(64), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class ListingPromotion(db.Model):
+    """One paid service bought for a listing: a Top slot, a highlight or a raise. A Top or
+    highlight bought while one runs starts where it ends; a refund cancels it and moves the
+    later ones of its kind earlier. `payment_ref` names the payments order line that paid for
+    it (unique: a repeated fulfilment activates nothing twice)."""
+
+    __tablename__ = "listing_promotions"
+    __table_args__ = (
+        Index("ix_listing_promotions_listing_kind", "listing_id", "kind", "ends_at"),
+        UniqueConstraint("payment_ref", name="uq_listing_promotions_payment_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # top, highlight, raise
+    days: Mapped[int] = mapped_column(SmallInteger, default=0)
+    amount_kzt: Mapped[int] = mapped_column(Integer, default=0)
+    payment_ref: Mapped[str | None] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]

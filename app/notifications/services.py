@@ -32,7 +32,11 @@ KINDS = (
     "price_drop",  # a favourite listing got cheaper
     "sold",  # a favourite listing was sold
     "saved_search",  # new listings match a saved search
+    "listing_expiring",  # your listing leaves search in a few days unless renewed
+    "listing_expired",  # your listing left search: renew it to sell on
 )
+# Mailed unless the user switched the mail off: missing these costs the seller their buyers.
+MAILED_BY_DEFAULT = ("listing_expiring",)
 # Sent by the site itself; a user cannot switch them off.
 SYSTEM_KINDS = ("warning",)
 KIND_LABELS = {
@@ -44,6 +48,8 @@ KIND_LABELS = {
     "price_drop": _l("Price drops on my favourites"),
     "sold": _l("My favourites sold"),
     "saved_search": _l("New cars for my saved searches"),
+    "listing_expiring": _l("My listings about to expire"),
+    "listing_expired": _l("My listings expired"),
     "warning": _l("Moderator warnings"),
 }
 PER_PAGE = 20
@@ -61,7 +67,7 @@ def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | N
     notification = Notification(user_id=user_id, kind=kind, payload=payload)
     db.session.add(notification)
     after_commit("notifications.push", user_id, deliver=push_arrivals)
-    if setting is not None and setting.email:
+    if setting.email if setting is not None else kind in MAILED_BY_DEFAULT:
         # only to confirmed addresses: nobody can have mail sent to someone else's inbox
         query = select(User.email, User.locale).where(User.id == user_id, User.email_confirmed_at.is_not(None))
         recipient = db.session.execute(query).first()
@@ -116,7 +122,10 @@ def settings_for(user_id: int) -> dict[str, NotificationSetting]:
     stored = {
         s.kind: s for s in db.session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
     }
-    return {kind: stored.get(kind) or NotificationSetting(kind=kind, enabled=True, email=False) for kind in KINDS}
+    return {
+        kind: stored.get(kind) or NotificationSetting(kind=kind, enabled=True, email=kind in MAILED_BY_DEFAULT)
+        for kind in KINDS
+    }
 
 
 def save_settings(user_id: int, choices: dict[str, tuple[bool, bool]]) -> None:
@@ -206,4 +215,22 @@ def site_words(kind: str, payload: dict[str, Any]) -> dict[str, str]:
         words["text"] = _("Picture")
     elif kind == "warning":
         words["title"] = _("A warning from the moderators")
+    elif kind == "listing_expiring" and isinstance(payload.get("expires_at"), str):
+        words["text"] = expiry_text(payload["expires_at"])
+    elif kind == "listing_expired":
+        words["text"] = _("It is no longer in search. Renew it to put it back on sale.")
     return words
+
+
+def expiry_text(expires_at: str) -> str:
+    """ "Leaves search on 4 December 2026, 15:00. Renew it to keep it on sale." in the reader's
+    language and the site's time zone; nothing for a malformed date."""
+    from datetime import datetime
+
+    from app.i18n.formats import format_datetime
+
+    try:
+        when = datetime.fromisoformat(expires_at)
+    except ValueError:
+        return ""
+    return _("Leaves search on %(when)s. Renew it to keep it on sale.", when=format_datetime(when))
