@@ -75,13 +75,13 @@ def test_the_owner_renews_in_one_click_from_the_notification(client, auth, selle
 
     auth.login("seller")
     listing_page = client.get(f"/listings/{car.id}").get_data(as_text=True)
-    assert "This car is no longer on sale." in listing_page and 'id="renew-button"' in listing_page
+    assert "Эта машина больше не продаётся." in listing_page and 'id="renew-button"' in listing_page  # seller reads ru
     html = client.get("/notifications/?lang=kk").get_data(as_text=True)
     assert "Хабарландыруыңыздың мерзімі өтті" in html  # "your listing has expired", in Kazakh
     assert re.findall(r'<form method="post" action="(/listings/\d+/renew)"', html) == [f"/listings/{car.id}/renew"]
     token = page_token(client, "/notifications/")
     response = client.post(f"/listings/{car.id}/renew", data={"csrf_token": token, "confirm": "1"})
-    assert "Renewed: your listing stays on sale until" in client.get(response.headers["Location"]).get_data(True)
+    assert "Ұзартылды: хабарландыру" in client.get(response.headers["Location"]).get_data(True)  # now in kk
 
     db.session.expire_all()
     renewed = db.session.get(Listing, car.id)

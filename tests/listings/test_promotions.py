@@ -42,9 +42,9 @@ def search(client, query: str = "") -> str:
     return client.get(f"/listings/?{query}").get_data(as_text=True)
 
 
-def post(client, listing: Listing, action: str, **data):
+def post(client, listing: Listing, path: str, **data):
     token = page_token(client, f"/listings/{listing.id}")
-    return client.post(f"/listings/{listing.id}/{action}", data={"csrf_token": token, "confirm": "1", **data})
+    return client.post(f"/listings/{listing.id}/{path}", data={"csrf_token": token, "confirm": "1", **data})
 
 
 def fresh(listing: Listing) -> Listing:
