@@ -154,6 +154,7 @@ restore: ## (docker) Replace the database and uploads with a backup: make restor
 	$(COMPOSE) exec -T db sh -c 'dropdb -h /var/run/postgresql -U "$$POSTGRES_USER" --if-exists --force "$$POSTGRES_DB" && createdb -h /var/run/postgresql -U "$$POSTGRES_USER" "$$POSTGRES_DB"'; \
 	$(COMPOSE) exec -T db sh -c 'pg_restore -h /var/run/postgresql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --no-owner --exit-on-error' < "$$db"; \
 	$(COMPOSE) run --rm --no-deps -T --entrypoint sh web -c 'find /app/uploads -mindepth 1 -delete && tar -C /app/uploads -xzf -' < "$$up"; \
+	$(COMPOSE) run --rm --no-deps -T web flask cache clear; \
 	$(COMPOSE) up -d --wait --wait-timeout 120 web; \
 	echo "restored $$ts"
 

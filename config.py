@@ -110,6 +110,17 @@ class Config:
     # Development and tests: mails are written to the log instead of sent.
     MAIL_TO_LOG = env_bool("MAIL_TO_LOG", True)
 
+    # One cache (app/core/cache.py): Redis, shared by every web process, when CACHE_REDIS_URL
+    # is set (production); else a cache local to the process of CACHE_THRESHOLD entries.
+    # Keys start with CACHE_KEY_PREFIX (empty: one derived from the database URL, like the
+    # Socket.IO channel). Values expire after these seconds at the latest; edits retire
+    # them in every process at once. 0 turns a cache off.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "")
+    CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 5000)
+    CACHE_CATALOG_SECONDS = env_int("CACHE_CATALOG_SECONDS", 300)  # select options, city names, filter forms
+    CACHE_FORUM_SECONDS = env_int("CACHE_FORUM_SECONDS", 10)  # anonymous visitors' post and topic lists
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
@@ -178,6 +189,11 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or sqlite_url("test.db")
     RATELIMIT_STORAGE_URI = "memory://"
     SOCKETIO_MESSAGE_QUEUE = None
+    # Off unless a test turns them on: tests write rows behind the services' backs (no
+    # invalidation) and reuse ids from one test to the next.
+    CACHE_REDIS_URL = None
+    CACHE_CATALOG_SECONDS = 0
+    CACHE_FORUM_SECONDS = 0
     MAIL_TO_LOG = True
     SERVER_NAME = None
     # Tests written against the English texts get English when they ask for no language;

@@ -33,6 +33,8 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import insert, select, update
 
+from app.catalog.services import CACHE_NAMESPACE
+from app.core import cache
 from app.extensions import db
 from app.models import Brand, CarModel, City, Generation, Region
 
@@ -251,6 +253,8 @@ def load_catalog(data_dir: Path | str | None = None) -> LoadReport:
     cities = [{**c, "region_id": region_ids[(r["slug"],)]} for r in regions for c in r["cities"]]
     sync(City, cities, ("region_id", "slug"), ("name", "name_ru", "name_kk"), t["cities"])
     db.session.flush()
+    if report.changed:
+        cache.invalidate(CACHE_NAMESPACE)  # every web process, once the caller commits
     return report
 
 

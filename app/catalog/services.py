@@ -15,13 +15,31 @@ into a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import current_app
 from sqlalchemy import select
 
+from app.core import cache
 from app.extensions import db
 from app.i18n.locale import current_language
 from app.models import Brand, CarModel, City, Generation, Region
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+CACHE_NAMESPACE = "catalog"  # invalidated by the loader when it changes a row
+# New cached values of one kind (models of a make, a filter form...) per CACHE_CATALOG_SECONDS:
+# ids and filters come from URLs, so made-up ones must not fill the shared cache.
+CACHE_BUDGET = 2000
+T = TypeVar("T")
+
+
+def cached(key: tuple[Hashable, ...], load: Callable[[], T]) -> T:
+    """`load()` computed from the catalogue (select options, city names, the filter form),
+    shared by every process for CACHE_CATALOG_SECONDS or until `flask catalog load` changes
+    a row. `key` names the kind of value first and holds the language when it has text."""
+    timeout = current_app.config["CACHE_CATALOG_SECONDS"]
+    return cache.remember(CACHE_NAMESPACE, key, load, timeout, budget=CACHE_BUDGET)
 
 
 def valid_id(value: object) -> bool:

@@ -1,5 +1,6 @@
 """What every feature shares, owned by none of them: time, real-time rooms and disconnects,
-the after-commit hook, the audit log, the moderation-target protocol and template helpers.
+the after-commit hook, the shared cache, the audit log, the moderation-target protocol and
+template helpers.
 
 The core imports only the extensions and libraries, never a feature or `app.models` (the
 layers are listed in tests/main/test_architecture.py). `init_app` installs it into an app.
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.core import after_commit, audit, templating
+from app.core import after_commit, audit, cache, templating
 
 __all__ = ["audit", "init_app"]  # importing the core maps the audit log's table
 
 
 def init_app(app: Flask) -> None:
     after_commit.install()
+    cache.init_app(app)
     templating.init_app(app)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.core.moderation import ModerationTarget
 from app.core.time import utcnow
 from app.extensions import db
-from app.forum import cache as post_cache
+from app.forum.services import fragments_changed
 from app.markup import plain_text
 from app.models import Post
 
@@ -19,13 +19,13 @@ def load_post(post_id: int) -> Post | None:
 
 
 def remove_post(post: Post) -> None:
-    post_cache.invalidate()
+    fragments_changed()
     post.deleted_at = utcnow()
     post.deleted_by_id = current_user.id if current_user and current_user.is_authenticated else None
 
 
 def restore_post(post: Post) -> None:
-    post_cache.invalidate()
+    fragments_changed()
     post.deleted_at = None
     post.deleted_by_id = None
 

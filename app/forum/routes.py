@@ -7,7 +7,9 @@ post, and every moderator action, is a 403 for other users.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,10 +19,10 @@ from sqlalchemy.orm import joinedload
 
 from app import edits, inputs, media
 from app.auth.decorators import admin_required, moderator_required
+from app.core import cache
 from app.core.errors import render_error
 from app.extensions import db, limiter
 from app.forum import bp, services
-from app.forum import cache as post_cache
 from app.forum import views as view_counts
 from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, ReplyForm, TopicForm
 from app.forum.links import PostLinks, TopicLinks
@@ -90,17 +92,25 @@ def category(slug: str):
 
 
 def topics_fragment(category: ForumCategory, page: int) -> Markup:
-    """The rendered topic list of a category page; for anonymous visitors from a short cache."""
-    key = None
-    if not current_user.is_authenticated and post_cache.ttl() > 0:
-        key = ("category", category.id, page, str(get_locale()))
-        cached = post_cache.FRAGMENTS.get(key)
-        if cached is not None:
-            return Markup(cached)  # noqa: S704 (our own rendered, autoescaped template)
-    pagination = services.category_topics(category, page)
-    html = render_template("forum/_topic_list.html", category=category, pagination=pagination, links=TopicLinks())
-    if key is not None:
-        post_cache.FRAGMENTS.put(key, html, post_cache.ttl())
+    """The rendered topic list of a category page (for anonymous visitors from the cache)."""
+
+    def render() -> str:
+        pagination = services.category_topics(category, page)
+        return render_template("forum/_topic_list.html", category=category, pagination=pagination, links=TopicLinks())
+
+    return anonymous_fragment(("category", category.id, page), render)
+
+
+def anonymous_fragment(key: tuple, render: Callable[[], str]) -> Markup:
+    """`render()`, which is the same HTML for every visitor who is not signed in (most views),
+    from the shared cache for CACHE_FORUM_SECONDS, per language; any forum change retires it
+    in every process (`services.fragments_changed`). Signed-in members always get a fresh
+    render: their lists carry per-user buttons."""
+    if current_user.is_authenticated:
+        html = render()
+    else:
+        timeout = current_app.config["CACHE_FORUM_SECONDS"]
+        html = cache.remember(services.CACHE_NAMESPACE, (*key, str(get_locale())), render, timeout)
     return Markup(html)  # noqa: S704 (our own rendered, autoescaped template)
 
 
@@ -137,24 +147,21 @@ def topic(topic_id: int):
 
 
 def posts_fragment(topic: Topic, page: int) -> Markup:
-    """The rendered posts of a topic page; for anonymous visitors from a short cache."""
-    key = None
-    if not current_user.is_authenticated and post_cache.ttl() > 0:
-        key = (topic.id, page, topic.post_count, topic.last_post_id, topic.locked, topic.is_deleted, str(get_locale()))
-        cached = post_cache.FRAGMENTS.get(key)
-        if cached is not None:
-            return Markup(cached)  # noqa: S704 (our own rendered, autoescaped template)
-    posts = services.topic_posts(topic, page)
-    html = render_template(
-        "forum/_posts.html",
-        topic=topic,
-        posts=posts,
-        first_post_id=posts[0].id if page == 1 and posts else None,
-        links=PostLinks(topic.id),
-    )
-    if key is not None:
-        post_cache.FRAGMENTS.put(key, html, post_cache.ttl())
-    return Markup(html)  # noqa: S704 (our own rendered, autoescaped template)
+    """The rendered posts of a topic page (for anonymous visitors from the cache; the key
+    also follows the topic's post count, last post, lock and delete state)."""
+
+    def render() -> str:
+        posts = services.topic_posts(topic, page)
+        return render_template(
+            "forum/_posts.html",
+            topic=topic,
+            posts=posts,
+            first_post_id=posts[0].id if page == 1 and posts else None,
+            links=PostLinks(topic.id),
+        )
+
+    state = (topic.post_count, topic.last_post_id, topic.locked, topic.is_deleted)
+    return anonymous_fragment(("topic", topic.id, page, *state), render)
 
 
 @bp.route("/p/<int:post_id>")

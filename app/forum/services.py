@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
+from app.core import cache
 from app.core.audit import log_action
 from app.core.time import utcnow
 from app.extensions import db
-from app.forum import cache as post_cache
 from app.listings.display import listing_card
 from app.markup import plain_text, render_markdown
 from app.models import ForumCategory, Post, Topic, User
@@ -31,10 +31,17 @@ TOPICS_PER_PAGE = 25
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MAX = 20_000
 MAX_MENTIONS = 10  # notifications per post; more names still link but notify no one
+CACHE_NAMESPACE = "forum"  # anonymous visitors' post and topic lists (routes.anonymous_fragment)
 
 
 class ForumError(ValueError):
     """A refusal with a message for the user (str(error))."""
+
+
+def fragments_changed() -> None:
+    """Something shown in post or topic lists changed (a post, an edit, a deletion,
+    moderation): every process renders them afresh once this transaction commits."""
+    cache.invalidate(CACHE_NAMESPACE)
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -262,7 +269,7 @@ def post_reply(topic: Topic, author: User, body: str, quoted: Post | None = None
 
 
 def add_post(topic: Topic, author: User, body: str, quoted: Post | None = None, now=None) -> Post:
-    post_cache.invalidate()
+    fragments_changed()
     rendered = render_post(body)
     now = now or utcnow()
     post = Post(topic=topic, author=author, body=body, body_html=rendered.html, created_at=now)
@@ -298,7 +305,7 @@ def notify_about(post: Post, mentioned: list[User], quoted: Post | None) -> None
 def edit_post(post: Post, editor: User, body: str, title: str | None = None) -> None:
     """Replace a post's text (and the topic title, for a first post); marks it edited.
     Mentions added by the edit are linked but not notified again."""
-    post_cache.invalidate()
+    fragments_changed()
     body = check_body(body)
     if title is not None:
         title = " ".join(title.split())
@@ -320,7 +327,7 @@ def is_first_post(post: Post) -> bool:
 
 def delete_post(post: Post, by: User) -> None:
     """Soft delete: the post keeps its place and shows as deleted."""
-    post_cache.invalidate()
+    fragments_changed()
     post.deleted_at = utcnow()
     post.deleted_by_id = by.id
     if by.id != post.author_id:
@@ -328,7 +335,7 @@ def delete_post(post: Post, by: User) -> None:
 
 
 def restore_post(post: Post, by: User) -> None:
-    post_cache.invalidate()
+    fragments_changed()
     post.deleted_at = None
     post.deleted_by_id = None
     log_action(by, "forum.restore_post", "post", post.id)
@@ -336,7 +343,7 @@ def restore_post(post: Post, by: User) -> None:
 
 def moderate_topic(topic: Topic, moderator: User, action: str) -> None:
     """pin, unpin, lock, unlock, delete (soft) or restore a topic; logged."""
-    post_cache.invalidate()
+    fragments_changed()
     if action in ("pin", "unpin"):
         topic.pinned = action == "pin"
     elif action in ("lock", "unlock"):
@@ -351,7 +358,7 @@ def moderate_topic(topic: Topic, moderator: User, action: str) -> None:
 
 
 def move_topic(topic: Topic, moderator: User, category: ForumCategory) -> None:
-    post_cache.invalidate()
+    fragments_changed()
     old = topic.category.name
     topic.category = category
     log_action(moderator, "forum.move_topic", "topic", topic.id, f"{old} → {category.name}")

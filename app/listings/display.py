@@ -1,14 +1,10 @@
 """How listings are shown outside their own page (prices and mileage: app/i18n/formats.py),
 city names, links and the small card the forum and chat embed.
 
-The catalogue changes only when `flask catalog load` runs: its names and select options are
-kept in memory for CATALOG_CACHE_SECONDS (0 under TESTING, where tests rebuild it).
+City names come from the catalogue's shared cache (`catalog.cached`, per language).
 """
 
 from __future__ import annotations
-
-import time
-from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
@@ -16,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import media
+from app.catalog.services import cached
 from app.extensions import db
 from app.i18n.formats import format_price
 from app.i18n.locale import current_language, local_name
@@ -69,26 +66,10 @@ def listing_card(listing_id: int) -> dict | None:
     }
 
 
-_catalog_cache: dict[tuple, tuple[float, Any]] = {}
-
-
-def catalog_cached(key: tuple, load):
-    """`load()`, kept for CATALOG_CACHE_SECONDS under `key` (the catalogue and the filter form)."""
-    ttl = current_app.config.get("CATALOG_CACHE_SECONDS", 0 if current_app.testing else 300)
-    now = time.monotonic()
-    hit = _catalog_cache.get(key)
-    if ttl and hit and now - hit[0] < ttl:
-        return hit[1]
-    value = load()
-    if ttl:
-        _catalog_cache[key] = (now, value)
-    return value
-
-
 def city_names() -> dict[int, str]:
-    """City id → name in the page's language, kept with the catalogue cache."""
+    """City id → name in the page's language, from the catalogue's shared cache."""
     language = current_language()
-    return catalog_cached(
+    return cached(
         ("city-names", language),
         lambda: {city.id: city.local_name(language) for city in db.session.scalars(select(City))},
     )

@@ -24,7 +24,7 @@ from app.catalog.choices import (
 from app.extensions import db, limiter
 from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
-from app.listings import bp, display, promotions, services
+from app.listings import bp, promotions, services
 from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
 from app.listings.filters import Filters, MultiArgs
@@ -83,7 +83,7 @@ def moderates() -> bool:
 def filter_options(filters: Filters) -> dict:
     """Select options for the filter form, the dependent ones from the chosen parent."""
     v = filters.values
-    cached = display.catalog_cached
+    cached = catalog.cached
     brand, model, region = v.get("brand"), v.get("model"), v.get("region")
     return {
         "brands": cached(("brands",), catalog.brand_choices),
@@ -111,24 +111,20 @@ def SORT_LABELS() -> list[tuple[str, str]]:  # noqa: N802 (translated at request
     ]
 
 
-FILTER_FORM_CACHE_SIZE = 2000
-
-
 def filter_form(filters: Filters, action: str) -> Markup:
     """The filter form's HTML. It holds nothing personal (a GET form, no CSRF token), so it is
-    rendered once per locale, page and filter set and kept with the catalogue cache: it is a
-    third of the search page's template time."""
+    rendered once per locale, page and filter set and kept in the catalogue's shared cache
+    (made-up filter sets beyond its budget are rendered, not stored): it is a third of the
+    search page's template time."""
     key = ("filter-form", str(get_locale()), action, filters.query_string())
 
     def render() -> Markup:
-        if len(display._catalog_cache) > FILTER_FORM_CACHE_SIZE:
-            display._catalog_cache.clear()
         html = render_template(
             "listings/_filters.html", filters=filters, options=filter_options(filters), action=action
         )
         return Markup(html)  # noqa: S704 (our own template's output, escaped by Jinja)
 
-    return display.catalog_cached(key, render)
+    return catalog.cached(key, render)
 
 
 @bp.route("/")

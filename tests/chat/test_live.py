@@ -106,10 +106,11 @@ class QueueServer(LiveServer):
         self.wait_until_up()
 
 
-def start_two_queue_servers(queue: str, secret: str) -> tuple[QueueServer, QueueServer]:
+def start_two_queue_servers(queue: str, secret: str, **extra: str) -> tuple[QueueServer, QueueServer]:
     """Two gunicorn processes (-k gevent -w 1, two ports) joined by the Redis `queue`, as in
-    production; the first is stopped again if the second does not start."""
-    env = {"FLASK_CONFIG": "development", "SOCKETIO_MESSAGE_QUEUE": queue, "SECRET_KEY": secret}
+    production (`extra`: more environment, e.g. the shared cache); the first is stopped
+    again if the second does not start."""
+    env = {"FLASK_CONFIG": "development", "SOCKETIO_MESSAGE_QUEUE": queue, "SECRET_KEY": secret, **extra}
     first = QueueServer(**env)
     try:
         return first, QueueServer(**env)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select
 
+from app.core import cache
 from app.extensions import db
 from app.models import Post
 from tests.forum.helpers import make_topic, make_user, post_form, reply
@@ -64,14 +65,12 @@ def test_category_and_index_query_counts_are_constant(client):
 
 
 def test_anonymous_post_lists_are_cached_and_edits_show_at_once(app, client, auth):
-    from app.forum.cache import FRAGMENTS
-
     author = make_user("aigerim")
     topic = make_topic(author, title="Cached topic", body="Original wording", replies=4)
     first_post_id = db.session.scalar(select(func.min(Post.id)).where(Post.topic_id == topic.id))
     visitor = app.test_client()
-    app.config["FORUM_ANON_CACHE_SECONDS"] = 60
-    FRAGMENTS.clear()
+    app.config["CACHE_FORUM_SECONDS"] = 60
+    cache.clear()
     try:
         with count_statements() as first:
             assert "Original wording" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
@@ -87,18 +86,16 @@ def test_anonymous_post_lists_are_cached_and_edits_show_at_once(app, client, aut
         reply(topic, author, "A brand new reply")
         assert "A brand new reply" in visitor.get(f"/forum/t/{topic.id}").get_data(as_text=True)
     finally:
-        app.config["FORUM_ANON_CACHE_SECONDS"] = 0
-        FRAGMENTS.clear()
+        app.config["CACHE_FORUM_SECONDS"] = 0
+        cache.clear()
 
 
 def test_anonymous_topic_lists_are_cached_and_new_topics_show_at_once(app, client):
-    from app.forum.cache import FRAGMENTS
-
     author = make_user("aigerim")
     make_topic(author, title="First topic here")
     visitor = app.test_client()
-    app.config["FORUM_ANON_CACHE_SECONDS"] = 60
-    FRAGMENTS.clear()
+    app.config["CACHE_FORUM_SECONDS"] = 60
+    cache.clear()
     try:
         assert "First topic here" in visitor.get("/forum/c/buying-advice").get_data(as_text=True)
         with count_statements() as cached:
@@ -107,5 +104,5 @@ def test_anonymous_topic_lists_are_cached_and_new_topics_show_at_once(app, clien
         make_topic(author, title="Second topic here")
         assert "Second topic here" in visitor.get("/forum/c/buying-advice").get_data(as_text=True)
     finally:
-        app.config["FORUM_ANON_CACHE_SECONDS"] = 0
-        FRAGMENTS.clear()
+        app.config["CACHE_FORUM_SECONDS"] = 0
+        cache.clear()

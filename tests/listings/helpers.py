@@ -10,9 +10,13 @@ from tests.factories import make_catalog
 
 def listing_form(client, path: str = "/listings/new", **overrides) -> dict:
     """A complete, valid listing form (a Toyota Camry in Almaty) with its CSRF token."""
+    return {"csrf_token": csrf_token(client, path), **listing_fields(**overrides)}
+
+
+def listing_fields(**overrides) -> dict:
+    """The fields of a complete, valid listing form (a Toyota Camry in Almaty)."""
     catalog = make_catalog()
     data = {
-        "csrf_token": csrf_token(client, path),
         "brand_id": catalog["brand:Toyota"].id,
         "model_id": catalog["carmodel:Camry"].id,
         "generation_id": catalog["generation:XV70"].id,
