@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.profile",
             "app.admin",
             "app.main",
+            "app.seo",
         ),
     ),
     ("factory", ("app", "app.cli")),
@@ -56,6 +57,7 @@ FEATURE_USES: dict[str, set[str]] = {
     "app.profile": {"app.listings", "app.forum", "app.notifications", "app.auth"},  # what a profile shows
     "app.admin": {"app.notifications", "app.auth", "app.main"},  # warnings; roles; the static pages
     "app.main": {"app.catalog", "app.listings"},  # the home page
+    "app.seo": {"app.listings"},  # the sitemap lists what search shows
 }
 
 

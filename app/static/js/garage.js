@@ -88,6 +88,24 @@
     });
   };
 
+  // Share buttons (data-share-url, data-share-title): the phone's own share sheet through
+  // the Web Share API on a touch screen; elsewhere the link is copied, and the status next to
+  // the button says so (or shows the link to copy by hand when the clipboard is refused).
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest(".share-button");
+    if (!button) return;
+    const url = button.dataset.shareUrl;
+    const status = button.parentElement.querySelector(".share-status");
+    const say = function (text) { if (status) status.textContent = text; };
+    const byHand = function () { say(garage.t("copy_link_manually", { url: url })); };
+    if (navigator.share && window.matchMedia("(pointer: coarse)").matches) {
+      navigator.share({ title: button.dataset.shareTitle, url: url }).catch(function () { /* closed */ });
+      return;
+    }
+    if (!navigator.clipboard || !window.isSecureContext) return byHand();
+    navigator.clipboard.writeText(url).then(function () { say(garage.t("link_copied")); }, byHand);
+  });
+
   if (body.dataset.userId && window.io) {
     const socket = (garage.socket = window.io({ transports: ["websocket", "polling"] }));
     // {count}: the exact number (on connect, after reading); {new}: that many more arrived.
