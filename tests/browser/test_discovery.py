@@ -1,4 +1,4 @@
-"""Sharing in Chromium, on a 390×844 phone and a desktop."""
+"""Sharing and comparing in Chromium, on a 390×844 phone and a desktop."""
 
 from __future__ import annotations
 
@@ -38,4 +38,29 @@ def test_share_opens_the_phones_share_sheet(new_page):
     assert page.evaluate("window.sharedItems") == [
         {"title": "Toyota Camry 2018", "url": f"http://localhost:5000/listings/{car.id}"}
     ]
+    assert page.errors == []
+
+
+def test_compare_on_a_phone_scrolls_sideways_and_refuses_a_fifth(new_page):
+    seller = factories.make_user("seller")
+    cars = [factories.make_listing(seller, year=2014 + n) for n in range(5)]
+    page = new_page(phone=True)
+    for car in cars:
+        page.goto(f"/listings/{car.id}")
+        page.locator("#compare-add").click()
+        page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_contain_text("You can compare up to 4 cars")
+    expect(page.locator("#compare-add")).to_be_visible()  # the fifth is still not in it
+    page.locator("#nav-compare").evaluate("link => link.click()")  # inside the collapsed menu
+    page.wait_for_url("**/listings/compare")
+    expect(page.locator(".compare-car")).to_have_count(4)
+    year_row = page.locator("tr.compare-differs", has=page.get_by_role("rowheader", name="Year"))
+    expect(year_row).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself never scrolls sideways
+    scroller = page.locator(".compare-scroll")
+    assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
+    scroller.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    expect(page.get_by_role("rowheader", name="Price").first).to_be_in_viewport()  # labels stay in view
+    page.locator(".compare-remove").first.click()
+    expect(page.locator(".compare-car")).to_have_count(3)
     assert page.errors == []
