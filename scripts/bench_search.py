@@ -129,6 +129,7 @@ def pick_urls(url: str) -> list[tuple[str, str]]:
         ("make, price up, year from", f"/listings/?brand={hyundai}&year_from=2015&sort=price_asc"),
         ("region+body+price to, newest", f"/listings/?region={region}&body=suv&price_to=15000000"),
         ("free text, price down", "/listings/?q=camry&sort=price_desc"),
+        ("make+model, good prices only", f"/listings/?brand={brand}&model={model}&deal=good"),
     ]
 
 
@@ -184,7 +185,8 @@ def cpu_per_request(url: str, paths: list[tuple[str, str]], rounds: int = 100) -
 
 def main() -> None:
     args = parse_args()
-    require_wrk()
+    if not (args.profile or args.cpu):
+        require_wrk()  # the in-process modes need no load generator
     ensure_database(args.url, args.rows, args.fresh)
     ensure_top(args.url, args.top)
     urls = pick_urls(args.url)

@@ -8,7 +8,7 @@ bp = Blueprint("listings", __name__, url_prefix="/listings", cli_group="listings
 from app.catalog.loader import on_catalogue_change  # noqa: E402
 from app.core.demo import add_demo_loader  # noqa: E402
 from app.core.moderation import register_target  # noqa: E402
-from app.listings import cli, compare, moderation, owner_routes, routes  # noqa: E402,F401
+from app.listings import cli, compare, deals, moderation, owner_routes, routes  # noqa: E402,F401
 from app.listings.copies import refresh_search_texts  # noqa: E402
 from app.listings.demo import load_demo_listings  # noqa: E402
 from app.listings.display import city_name, status_label  # noqa: E402
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(city_name, "city_name")
     app.add_template_global(status_label, "status_label")
     app.add_template_global(compare.compared_ids, "compared_ids")
+    app.add_template_global(deals.LABELS, "DEAL_LABELS")
     register_target(app, moderation.TARGET)
     add_demo_loader(app, load_demo_listings)
     on_catalogue_change(app, refresh_search_texts)

@@ -22,6 +22,8 @@ from app.i18n.formats import format_engine_volume, format_mileage, format_power,
 from app.i18n.locale import local_name
 from app.inputs import parse_int
 from app.listings import bp
+from app.listings.deals import LABELS as DEAL_LABELS
+from app.listings.deals import RATED_STATUS
 from app.listings.forms import DeleteForm
 from app.models import MAX_ID, Listing
 
@@ -75,6 +77,11 @@ def engine(listing: Listing) -> str:
     return ", ".join(part for part in (volume, power) if part) or "—"
 
 
+def deal_label(listing: Listing) -> str:
+    rated = listing.deal_band and listing.status == RATED_STATUS
+    return str(DEAL_LABELS[listing.deal_band]) if rated else "—"
+
+
 # (label, how a listing's value is written): the rows of the comparison, in order.
 ROWS: tuple[tuple[object, Callable[[Listing], str]], ...] = (
     (_l("Price"), lambda listing: format_price(listing.price, listing.currency)),
@@ -91,6 +98,7 @@ ROWS: tuple[tuple[object, Callable[[Listing], str]], ...] = (
     (_l("Condition"), choice(CONDITIONS, "condition")),
     (_l("City"), lambda listing: local_name(listing.city)),
     (_l("Seller"), lambda listing: _("Dealer") if listing.is_dealer else _("Private seller")),
+    (_l("Price rating"), deal_label),
 )
 
 

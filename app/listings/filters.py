@@ -118,6 +118,8 @@ RULES: tuple[Rule, ...] = (
     Rule("q", free_text, Listing.search_text, WORDS),
     Rule("photos", flag, Listing.photo_count, ABOVE, wanted=lambda _: 0),
     Rule("seller", one_of("dealer", "private"), Listing.is_dealer, IS, wanted=lambda value: value == "dealer"),
+    # "Good prices only": the stored deal rating (app/listings/deals.py), copied on listings.
+    Rule("deal", one_of("good"), Listing.deal_band, EQUAL),
 )
 
 

@@ -25,6 +25,7 @@ from app.extensions import db, limiter
 from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
 from app.listings import bp, promotions, services
+from app.listings.deals import deal_ratings
 from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
 from app.listings.filters import Filters, MultiArgs
@@ -254,6 +255,7 @@ def show(listing_id: int):
     similar = similar_listings(listing)
     others = seller_listings(listing.seller_id, exclude=listing.id)
     favourites = favourite_ids(current_user, [listing.id, *(item.id for item in similar + others)])
+    deals = deal_ratings([listing, *similar])
     return render_template(
         "listings/show.html",
         listing=listing,
@@ -264,6 +266,8 @@ def show(listing_id: int):
         others=others,
         favourite_ids=favourites,
         ratings=seller_ratings({item.seller_id for item in similar + others}),
+        deal=deals.get(listing.id),
+        deals=deals,
         choices=CHOICES,
         chat_url=chat_url(listing),
         seller_unavailable=listing.seller.is_banned,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.time import utcnow
 from app.extensions import db
+from app.listings.deals import deal_ratings
 from app.listings.favorites import favourite_ids
 from app.listings.filters import SORTS, Filters, cursor_text, filter_conditions, make_cursor
 from app.models import Listing, Review, User
@@ -165,11 +166,12 @@ def estimate_rows(query) -> int:
 
 
 def card_context(listings: list[Listing], user) -> dict:
-    """What cards need beyond the rows: the viewer's favourites and sellers' ratings."""
+    """What cards need beyond the rows: the viewer's favourites, sellers' ratings and the
+    cars' deal ratings (one primary-key lookup each)."""
     ids = [listing.id for listing in listings]
     favourites = favourite_ids(user, ids)
     ratings = seller_ratings({listing.seller_id for listing in listings})
-    return {"favourite_ids": favourites, "ratings": ratings}
+    return {"favourite_ids": favourites, "ratings": ratings, "deals": deal_ratings(listings)}
 
 
 def similar_listings(listing: Listing, limit: int = 6) -> list[Listing]:

@@ -5,6 +5,7 @@ from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa
 from app.models.chat import Conversation, Message, UserBlock  # noqa: F401
 from app.models.forum import ForumCategory, Post, Topic  # noqa: F401
 from app.models.listing import (  # noqa: F401
+    DealRating,
     Favorite,
     Listing,
     ListingPhoto,

@@ -108,6 +108,9 @@ class Listing(db.Model):
     # Members who pressed "Call" and were shown the phone (each counted once).
     phone_reveals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     favorites_count: Mapped[int] = mapped_column(Integer, default=0)
+    # "good", "fair" or "high": a copy of deal_ratings.band, written by the rating run
+    # (app/listings/deals.py), so the "good prices only" filter reads this table alone.
+    deal_band: Mapped[str | None] = mapped_column(String(4))
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -276,3 +279,17 @@ class ListingPromotion(db.Model):
     ends_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+
+
+class DealRating(db.Model):
+    """How a listing's price compares with the similar cars on sale (same model and
+    generation, year ±1, same mileage band): written by the scheduled rating run
+    (app/listings/deals.py), read by cards, the listing page and the comparison."""
+
+    __tablename__ = "deal_ratings"
+
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[str] = mapped_column(String(4))  # good / fair / high
+    median_kzt: Mapped[int] = mapped_column(BigInteger)  # of the group: this car and its comparables
+    compared: Mapped[int] = mapped_column(Integer)  # how many other cars it was compared with
+    rated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,10 +1,11 @@
-"""Sharing and comparing in Chromium, on a 390×844 phone and a desktop."""
+"""Sharing, comparing and the deal rating in Chromium, on a 390×844 phone and a desktop."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from app.listings.deals import rate_deals
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -63,4 +64,23 @@ def test_compare_on_a_phone_scrolls_sideways_and_refuses_a_fifth(new_page):
     expect(page.get_by_role("rowheader", name="Price").first).to_be_in_viewport()  # labels stay in view
     page.locator(".compare-remove").first.click()
     expect(page.locator(".compare-car")).to_have_count(3)
+    assert page.errors == []
+
+
+def test_a_tap_shows_why_a_price_is_good(new_page):
+    seller = factories.make_user("seller")
+    cheap = factories.make_listing(seller, price=8_000_000)
+    for _ in range(5):
+        factories.make_listing(seller, price=10_000_000)
+    rate_deals()
+    page = new_page(phone=True)
+    page.goto("/listings/?deal=good")
+    card = page.locator(f'[data-listing-id="{cheap.id}"]')
+    info = card.locator(".deal-info")
+    expect(info).to_be_hidden()
+    card.get_by_role("button", name="Good price").tap()
+    expect(info).to_be_visible()
+    expect(info).to_contain_text("Compared with 5 similar cars on sale.")
+    page.locator("h1").first.tap()
+    expect(info).to_be_hidden()
     assert page.errors == []

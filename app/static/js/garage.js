@@ -106,6 +106,23 @@
     navigator.clipboard.writeText(url).then(function () { say(garage.t("link_copied")); }, byHand);
   });
 
+  // Deal-rating badges (cards, the listing page): a tap, a click or Enter opens the reasons
+  // (aria-expanded; CSS also shows them on hover and keyboard focus); Escape or a tap
+  // elsewhere closes them.
+  function closeDeals(except) {
+    document.querySelectorAll('.deal-badge[aria-expanded="true"]').forEach(function (open) {
+      if (open !== except) open.setAttribute("aria-expanded", "false");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    const badge = event.target.closest(".deal-badge");
+    closeDeals(badge);
+    if (badge) badge.setAttribute("aria-expanded", String(badge.getAttribute("aria-expanded") !== "true"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeDeals(null);
+  });
+
   if (body.dataset.userId && window.io) {
     const socket = (garage.socket = window.io({ transports: ["websocket", "polling"] }));
     // {count}: the exact number (on connect, after reading); {new}: that many more arrived.
