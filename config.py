@@ -176,6 +176,11 @@ class Config:
     PROMOTION_PRICES = env_prices(
         "PROMOTION_PRICES", {"top_1": 2000, "top_3": 5000, "top_7": 10000, "highlight_7": 1500, "raise": 700}
     )
+    # Payments (app/payments): the provider buyers pay through ("sandbox": the built-in one
+    # that takes no money; "": online payment off) and the secret its callbacks are signed
+    # with (empty: derived from SECRET_KEY, for development only).
+    PAYMENTS_PROVIDER = os.environ.get("PAYMENTS_PROVIDER", "sandbox")
+    PAYMENTS_SANDBOX_SECRET = os.environ.get("PAYMENTS_SANDBOX_SECRET", "")
 
 
 class DevelopmentConfig(Config):
@@ -223,6 +228,9 @@ class ProductionConfig(Config):
     # without its port, so the same-origin default would refuse a site on a custom port).
     SOCKETIO_CORS_ORIGINS = env_list("SOCKETIO_CORS_ORIGINS") or [origin(Config.SITE_URL)]
     COMPRESS_IN_APP = env_bool("COMPRESS_IN_APP", False)  # nginx compresses
+    # The sandbox takes no money: production has online payment off until an operator
+    # chooses a provider (a staging site may choose "sandbox" with its own secret).
+    PAYMENTS_PROVIDER = os.environ.get("PAYMENTS_PROVIDER", "")
 
     @classmethod
     def check(cls) -> None:
@@ -235,6 +243,8 @@ class ProductionConfig(Config):
             )
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production.")
+        if os.environ.get("PAYMENTS_PROVIDER") == "sandbox" and len(os.environ.get("PAYMENTS_SANDBOX_SECRET", "")) < 16:
+            raise RuntimeError("PAYMENTS_PROVIDER=sandbox needs a long random PAYMENTS_SANDBOX_SECRET in production.")
 
 
 CONFIGS = {

@@ -146,10 +146,10 @@ def register_features(app: Flask) -> None:
     the chat (their demos show listing cards)."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_map.converters.update(default=PathSegmentConverter, string=PathSegmentConverter, path=PathConverter)
-    from app import admin, auth, catalog, chat, core, forum, listings, main, notifications, profile, seo
+    from app import admin, auth, catalog, chat, core, forum, listings, main, notifications, payments, profile, seo
 
     core.init_app(app)
-    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, admin, seo):
+    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, payments, admin, seo):
         feature.init_app(app)
 
 

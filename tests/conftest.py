@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -180,14 +181,14 @@ def server_env(**extra) -> dict[str, str]:
 
 
 class LiveServer:
-    """gunicorn -k gevent -w 1 serving run:app on a free port, as in production."""
+    """gunicorn -k gevent -w 1 serving run:app (or `app_module`) on a free port, as in production."""
 
-    def __init__(self, port: int | None = None, **env):
+    def __init__(self, port: int | None = None, app_module: str = "run:app", **env):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
             sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket",
-            "--worker-connections", "4000", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "run:app",
+            "--worker-connections", "4000", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", app_module,
         ]  # fmt: skip
         self.log = open(TMP / f"server-{self.port}.log", "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
@@ -261,16 +262,17 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open pages in fresh browser contexts (separate cookies: separate people);
-    `new_page(phone=True)` is a 390×844 touch screen, as most visitors use; other keywords go
-    to the browser context (`locale="ru-RU", timezone_id="Asia/Almaty"`)."""
+@contextmanager
+def browser_pages(browser, base_url: str):
+    """Open pages of the site at `base_url` in fresh browser contexts (separate cookies:
+    separate people), closed on exit; `open_page(phone=True)` is a 390×844 touch screen, as
+    most visitors use; other keywords go to the browser context (`locale="ru-RU",
+    timezone_id="Asia/Almaty"`)."""
     contexts = []
 
     def open_page(phone: bool = False, **context_options):
         size = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-        context = browser.new_context(base_url=live_server.url, **size, **context_options)
+        context = browser.new_context(base_url=base_url, **size, **context_options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
@@ -278,6 +280,15 @@ def new_page(browser, live_server):
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages of the live server (see `browser_pages`)."""
+    with browser_pages(browser, live_server.url) as open_page:
+        yield open_page

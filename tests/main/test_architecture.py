@@ -41,6 +41,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.admin",
             "app.main",
             "app.seo",
+            "app.payments",
         ),
     ),
     ("factory", ("app", "app.cli")),
@@ -58,6 +59,9 @@ FEATURE_USES: dict[str, set[str]] = {
     "app.admin": {"app.notifications", "app.auth", "app.main"},  # warnings; roles; the static pages
     "app.main": {"app.catalog", "app.listings"},  # the home page
     "app.seo": {"app.listings"},  # the sitemap lists what search shows
+    # orders, providers, promo codes; products come in through register_product, so it uses
+    # no other feature but the role checks
+    "app.payments": {"app.auth"},
 }
 
 
