@@ -86,7 +86,7 @@ def world(app):
         "brand_id": listing.brand_id, "model_id": listing.model_id, "region_id": listing.region_id,
         "notification_id": 1, "user_id": seller.id, "target_id": listing.id, "target_type": "listing",
         "username": seller.username, "slug": category.slug, "token": "x" * 40, "name": "x", "variant": "full",
-        "filename": "listings/x_card.jpg", "locale": "ru",
+        "filename": "listings/x_card.jpg", "locale": "ru", "provider_name": "sandbox", "ref": "sbx_x",
     }  # fmt: skip
     client = app.test_client()
     AuthActions(client).login("fuzzadmin")
@@ -104,6 +104,7 @@ def world(app):
         "listings.saved_searches": {"name": "Cheap", "query": "year_from=2010"},
         "admin.ban": {"duration": "1", "reason": "Spam"},
         "admin.edit_page": {"title": "About", "body_markdown": "Text"},
+        "payments.admin_promo_codes": {"code": "FUZZ10", "kind": "percent", "value": "10", "max_uses": "5"},
     }
     return {"admin": admin, "values": values, "client": client, "token": token, "baselines": baselines}
 
