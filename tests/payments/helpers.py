@@ -59,7 +59,7 @@ def signed(payload: dict, secret: str | None = None) -> tuple[bytes, dict]:
     return body, {SANDBOX_SIGNATURE_HEADER: provider.sign(body), "Content-Type": "application/json"}
 
 
-def callback_for(order: Order, status: str = "paid", **changes) -> tuple[bytes, dict]:
+def callback_for(order: Order, status: str = "paid", /, **changes) -> tuple[bytes, dict]:
     payload = {"order": order.id, "payment": order.provider_ref, "status": status, "amount": order.total,
                "currency": "KZT", **changes}  # fmt: skip
     return signed(payload)
