@@ -1,7 +1,7 @@
 """payments: orders and their lines, promo codes and their redemptions
 
-Revision ID: 0016_payments
-Revises: 0015_promotions
+Revision ID: 0017_payments
+Revises: 0016_deal_ratings
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_payments'
-down_revision = '0015_promotions'
+revision = '0017_payments'
+down_revision = '0016_deal_ratings'
 branch_labels = None
 depends_on = None
 
