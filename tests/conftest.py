@@ -237,10 +237,16 @@ no_browser_here = pytest.mark.skipif(
 )
 
 
+LIVE_FIXTURES = {"live_server", "new_page", "browser"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "browser" in fixtures:
             item.add_marker(no_browser_here)
+        if LIVE_FIXTURES & fixtures and not item.get_closest_marker("live"):
+            item.add_marker(pytest.mark.live)  # `-m "not live"` leaves out every server test
 
 
 @pytest.fixture(scope="session")

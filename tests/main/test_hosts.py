@@ -132,6 +132,7 @@ def form_post(http: requests.Session, server: LiveServer, path: str, data: dict,
     return http.post(server.url + path, data=data, headers=headers, allow_redirects=False, timeout=10)
 
 
+@pytest.mark.live
 def test_production_refuses_a_forged_host_and_mails_site_url_links(production_server):
     make_user("victim", email="victim@example.com")
     forged = requests.post(
@@ -152,6 +153,7 @@ def test_production_refuses_a_forged_host_and_mails_site_url_links(production_se
     assert "evil.example/auth" not in log
 
 
+@pytest.mark.live
 def test_production_answers_health_checks_by_any_name_and_nothing_else(production_server):
     for host in ("web:8000", f"127.0.0.1:{production_server.port}"):
         health = requests.get(production_server.url + "/healthz", headers={"Host": host}, timeout=10)
@@ -161,6 +163,7 @@ def test_production_answers_health_checks_by_any_name_and_nothing_else(productio
     assert "Traceback" not in server_log(production_server)
 
 
+@pytest.mark.live
 def test_production_session_cookie_is_host_prefixed_and_read_by_socketio(production_server):
     make_user("driver", password="quiet-harbour-71")
     http = requests.Session()

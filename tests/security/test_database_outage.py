@@ -27,6 +27,8 @@ ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 BUSY_MESSAGE = "We could not reach our database for a moment"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
+pytestmark = pytest.mark.live
+
 
 def terminate_server_connections() -> int:
     """What an operator or a failover does: every other backend of this database is killed

@@ -58,6 +58,7 @@ def two_processes():
     redis.Redis.from_url(QUEUE).flushdb()
 
 
+@pytest.mark.live
 def test_the_cap_counts_sockets_on_every_process_through_redis(two_processes):
     first, second = two_processes
     factories.make_user("buyer")
