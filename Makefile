@@ -49,9 +49,10 @@ seed: install ## Load the catalogue and demo data (running it again changes noth
 createadmin: install ## Create an administrator (prompts)
 	$(FLASK) createadmin
 
-lint: install-dev ## ruff lint and format check
+lint: install-dev ## ruff lint and format check, mypy on app/core and the services modules
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 fmt: install-dev ## Format and autofix with ruff
 	$(BIN)/ruff format .
@@ -86,7 +87,7 @@ test: install-dev translations lint ## Install, lint and run every test (TEST_DA
 	$(BIN)/python -m pytest
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and uploads/)
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache
 
 # --- production stack (docker compose; see docs/deployment.md) ---------------------------
 # The targets above are for local development (.venv, SQLite). These drive the docker

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound in `create_app` with `init_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -27,6 +29,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class. Flask-SQLAlchemy builds db.Model at run time from Base (adding
+# `query`), which a type checker cannot follow; it reads Base's declarative typing instead.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -86,24 +86,34 @@ class QueueItem:
         return self.obj is not None
 
     @property
+    def found(self) -> ModerationTarget | None:
+        """The target kind, when the object itself was found (only a known kind loads one)."""
+        return self.target if self.obj is not None else None
+
+    @property
     def title(self) -> str:
-        return self.target.title(self.obj) if self.exists else f"{self.target_type} #{self.target_id}"
+        target = self.found
+        return target.title(self.obj) if target is not None else f"{self.target_type} #{self.target_id}"
 
     @property
     def excerpt(self) -> str:
-        return self.target.excerpt(self.obj) if self.exists else ""
+        target = self.found
+        return target.excerpt(self.obj) if target is not None else ""
 
     @property
     def url(self) -> str | None:
-        return self.target.url(self.obj) if self.exists else None
+        target = self.found
+        return target.url(self.obj) if target is not None else None
 
     @property
     def removed(self) -> bool:
-        return self.exists and self.target.is_removed(self.obj)
+        target = self.found
+        return target is not None and target.is_removed(self.obj)
 
     @property
     def author(self) -> User | None:
-        author_id = self.target.author_id(self.obj) if self.exists else None
+        target = self.found
+        author_id = target.author_id(self.obj) if target is not None else None
         return db.session.get(User, author_id) if author_id else None
 
 

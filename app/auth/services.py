@@ -48,7 +48,7 @@ def stand_in_hash() -> str:
 
 
 def username_taken(username: str) -> bool:
-    return db.session.scalar(select(func.count()).where(User.username_key == username_key(username))) > 0
+    return db.session.execute(select(func.count()).where(User.username_key == username_key(username))).scalar_one() > 0
 
 
 def lookalike_of(username: str) -> str | None:
@@ -57,7 +57,7 @@ def lookalike_of(username: str) -> str | None:
 
 
 def email_taken(email: str) -> bool:
-    return db.session.scalar(select(func.count()).where(User.email == email.lower())) > 0
+    return db.session.execute(select(func.count()).where(User.email == email.lower())).scalar_one() > 0
 
 
 def create_user(username: str, email: str, password: str, role: str = "user") -> User:

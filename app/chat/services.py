@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from limits import parse
 from sqlalchemy import (
     Boolean,
     Connection,
+    CursorResult,
     DateTime,
     Integer,
     String,
@@ -479,7 +480,8 @@ def mark_read(reader_id: int, conversation_id: int, up_to_id: int | None) -> int
     )
     if up_to_id is not None:
         query = query.where(Message.id <= up_to_id)
-    return db.session.execute(query.values(read_at=utcnow())).rowcount or 0
+    result = cast(CursorResult[Any], db.session.execute(query.values(read_at=utcnow())))  # an UPDATE's result
+    return result.rowcount or 0
 
 
 def unread_in(conversation_column, user_id: int):

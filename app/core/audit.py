@@ -10,13 +10,13 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model, db
 
 if TYPE_CHECKING:  # the mapper finds User by name; the core never imports app.models
     from app.models.user import User
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Every moderator and admin action: who did what to which target, and when."""
 
     __tablename__ = "audit_log"

@@ -12,8 +12,8 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
-from flask_socketio import ConnectionRefusedError
 from flask_wtf.csrf import CSRFError
+from socketio.exceptions import ConnectionRefusedError  # what flask_socketio re-exports
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -96,7 +96,7 @@ def register(app: Flask) -> None:
     app.teardown_appcontext(end_session)
 
     @socketio.on_error_default
-    def socket_error(error: Exception):
+    def socket_error(error: BaseException):
         """Any failure in a Socket.IO handler answers an error ack instead of none (a
         refused connect stays a refusal)."""
         if isinstance(error, ConnectionRefusedError):

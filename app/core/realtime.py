@@ -71,7 +71,7 @@ def make_client_manager(url: str | None, channel: str):
 def disconnect_user(user_id: int) -> None:
     """Close every Socket.IO connection of a user, on every worker (logout, password
     change, ban). Every handler also re-checks the session version, as a second line."""
-    server = socketio.server
+    server = socketio.server  # type: ignore[attr-defined]  # set by init_app; the stubs omit it
     if server is None:
         return
     manager = server.manager

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import ColumnClause, and_, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from app.core import cache
@@ -409,7 +409,7 @@ def move_category(category: ForumCategory, direction: int) -> None:
 
 
 # regconfig literal: the expression must read exactly as the index's for PostgreSQL to use it
-FTS_CONFIG = literal_column("'russian'::regconfig")
+FTS_CONFIG: ColumnClause[Any] = literal_column("'russian'::regconfig")
 
 
 def like_pattern(query: str) -> str:

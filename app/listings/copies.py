@@ -38,9 +38,9 @@ def price_in_kzt(price: int, currency: str) -> int:
 
 def refresh_copies(listing: Listing) -> None:
     """Recompute the copied columns from the row's own fields and its related rows."""
-    brand = db.session.get(Brand, listing.brand_id)
-    model = db.session.get(CarModel, listing.model_id)
-    city = db.session.get(City, listing.city_id)
+    brand = db.session.get_one(Brand, listing.brand_id)
+    model = db.session.get_one(CarModel, listing.model_id)
+    city = db.session.get_one(City, listing.city_id)
     generation = db.session.get(Generation, listing.generation_id) if listing.generation_id else None
     listing.title = make_title(brand, model, listing.year)
     listing.region_id = city.region_id

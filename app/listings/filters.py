@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from sqlalchemy import and_, func, literal_column
+from sqlalchemy import ColumnClause, and_, func, literal_column
 
 from app.catalog.choices import BODY_TYPES, CONDITIONS, DRIVES, FUELS, TRANSMISSIONS
 from app.inputs import parse_int
@@ -61,7 +61,7 @@ def text_condition(query: str, dialect: str):
     """PostgreSQL: full text (GIN index) with websearch syntax; elsewhere every word as a
     substring (LIKE with %, _ and \\ escaped)."""
     if dialect == "postgresql":
-        vector = literal_column("listings.search_vector")
+        vector: ColumnClause[Any] = literal_column("listings.search_vector")
         return vector.op("@@")(func.websearch_to_tsquery("simple", query))
     words = query.lower().split()[:8]
     return and_(*(Listing.search_text.like(f"%{escape_like(word)}%", escape="\\") for word in words))

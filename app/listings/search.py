@@ -160,7 +160,8 @@ def estimate_rows(query) -> int:
     rounded to two significant digits: "about 19,000 cars" costs a fraction of a millisecond
     where counting them cost 50-80 ms at a million listings."""
     compiled = query.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
-    plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    explain = "EXPLAIN (FORMAT JSON) " + str(compiled)
+    plan = db.session.connection().exec_driver_sql(explain, compiled.params).scalar_one()
     rows = int(plan[0]["Plan"]["Plan Rows"])
     return round(rows, -max(0, len(str(rows)) - 2))
 

@@ -9,12 +9,12 @@ nobody hears of a notification that was rolled back.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from app.core.after_commit import after_commit
 from app.core.realtime import user_room
@@ -114,7 +114,7 @@ def mark_all_read(user_id: int) -> int:
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0  # an UPDATE's result is a CursorResult
 
 
 def settings_for(user_id: int) -> dict[str, NotificationSetting]:

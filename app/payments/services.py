@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.audit import log_action
@@ -101,7 +101,7 @@ def move(order_id: int, old: str, new: str, **values: Any) -> bool:
         .values(status=new, **values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1  # an UPDATE's result is a CursorResult
 
 
 def start_payment(order: Order, provider: Provider) -> str:
@@ -141,8 +141,7 @@ def receive_callback(provider: Provider, body: bytes, headers: Any) -> str:
     for the log and the provider: "applied", "repeated" (already in that state: nothing
     changed), or raises InvalidCallback (bad signature, unknown order, wrong amount)."""
     callback = provider.verify(body, headers)
-    order = db.session.get(Order, callback.order_id)
-    check_matches(order, callback, provider)
+    order = check_matches(db.session.get(Order, callback.order_id), callback, provider)
     changed = mark_paid(order) if callback.outcome == "paid" else mark_ended(order, callback.outcome)
     if not changed:
         db.session.refresh(order)
@@ -160,12 +159,14 @@ def warn_if_money_came_late(order: Order, callback: Callback) -> None:
         log.info("payments: repeated %s callback for order %s (%s)", callback.outcome, order.id, order.status)
 
 
-def check_matches(order: Order | None, callback: Callback, provider: Provider) -> None:
-    """The callback is about this order's payment at this provider, for its whole total."""
+def check_matches(order: Order | None, callback: Callback, provider: Provider) -> Order:
+    """The callback is about this order's payment at this provider, for its whole total:
+    the order, or InvalidCallback."""
     if order is None or order.provider != provider.name or order.provider_ref != callback.payment_ref:
         raise InvalidCallback("no such payment")
     if callback.amount != order.total or callback.currency != order.currency:
         raise InvalidCallback("amount differs from the order")
+    return order
 
 
 def cancel_by_buyer(order: Order) -> bool:
@@ -205,4 +206,4 @@ def complete_free(order: Order) -> bool:
 
 def count_by_status() -> dict[str, int]:
     rows = db.session.execute(select(Order.status, func.count()).group_by(Order.status))
-    return dict(rows.all())
+    return dict(rows.tuples().all())
