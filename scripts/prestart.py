@@ -6,8 +6,9 @@ Run by entrypoint.sh. Steps:
    message; give up with exit status 1 instead of starting a server that cannot work.
 2. `flask db upgrade`, under a PostgreSQL advisory lock so several web containers that
    start together migrate one at a time (the others then find nothing to do).
-3. When the catalogue is empty, run the catalogue loader (`flask catalog load`, when the
-   catalogue package provides it). Demo users are never created here.
+3. Still under that lock, when the catalogue is empty, run the catalogue loader (`flask
+   catalog load`, when the catalogue package provides it): the second container then finds
+   it loaded. Demo users are never created here.
 """
 
 from __future__ import annotations
@@ -69,10 +70,10 @@ def migrate_and_load() -> None:
             try:
                 log("flask db upgrade")
                 upgrade()
+                load_catalogue(app, db)  # under the lock too: two empty-catalogue loads would collide
             finally:
                 if postgres:
                     lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
-        load_catalogue(app, db)
 
 
 def load_catalogue(app, db) -> None:

@@ -11,9 +11,12 @@
 #      every other Host): pages, redirect, headers, forged Host headers dropped, reset mails
 #      linking to SITE_URL, accounts, uploads, private chat pictures, Socket.IO over
 #      WebSocket, /metrics refused
-#   5. `docker compose restart web`: nothing lost
-#   6. `make backup`, drop every volume, `make restore`: everything back
-#   7. failed sign-ins answered with 429
+#   5. two web containers (WEB_REPLICAS=2): nginx's routing cookie keeps a browser on one,
+#      users on different containers chat live, a forum edit through one container shows
+#      through the other at once (the shared Redis cache)
+#   6. `docker compose restart web`: nothing lost
+#   7. `make backup`, drop every volume, `make restore`: everything back
+#   8. failed sign-ins answered with 429
 # `docker compose down -v` always runs (trap). Every wait is bounded. Only 127.0.0.1 is contacted.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -85,6 +88,7 @@ NGINX_HTTPS_PORT=$HTTPS_PORT
 LOGIN_ADDRESS_LIMIT=10 per 10 minutes
 MAIL_TO_LOG=1
 WEB_IMAGE=garage-web:verify
+WEB_REPLICAS=2
 EOF
 umask 022
 log "docker compose config -q"
@@ -143,12 +147,19 @@ checker() {
   grep -rq 'MESSAGES_SENT' app/chat/ 2>/dev/null && flags+=(--messages-metric)
   timeout 300 "$PY" scripts/verify_deploy.py "$1" --base "https://localhost:$HTTPS_PORT" \
     --http "http://localhost:$HTTP_PORT" --cafile "$WORK/nginx-ca.pem" --state "$WORK/state.json" \
-    --metrics-cmd "$METRICS_CMD" --logs-cmd "$COMPOSE_CMD logs --no-color web" "${flags[@]}"
+    --metrics-cmd "$METRICS_CMD" --logs-cmd "$COMPOSE_CMD logs --no-color web" --compose-cmd "$COMPOSE_CMD" \
+    "${flags[@]}"
 }
 
 PHASE="checks through nginx"
 log "the site through https://localhost:$HTTPS_PORT"
 checker site
+
+PHASE="two web containers"
+log "two web containers behind nginx: sticky browsers, chat across them, edits seen at once"
+replicas=$("${COMPOSE[@]}" ps -q web | wc -l)
+[ "$replicas" = 2 ] || die "expected 2 web containers, found $replicas"
+checker scaled
 
 PHASE="restart web"
 log "docker compose restart web: nothing lost"

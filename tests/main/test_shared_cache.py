@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import uuid
@@ -20,6 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Post
+from scripts.verify_deploy import hidden_fields
 from tests import factories
 from tests.chat.live import sign_in
 from tests.chat.test_live import QueueServer, start_two_queue_servers
@@ -63,16 +63,6 @@ def page(http: requests.Session, url: str) -> str:
     response = http.get(url, timeout=10)
     assert response.status_code == 200, url
     return response.text
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    """A page's hidden inputs (CSRF token, edit version), as a browser sends them back."""
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        if 'type="hidden"' in tag and (name := re.search(r'name="([^"]+)"', tag)):
-            value = re.search(r'value="([^"]*)"', tag)
-            fields[name.group(1)] = value.group(1) if value else ""
-    return fields
 
 
 def post_form(http: requests.Session, url: str, data: dict) -> requests.Response:
