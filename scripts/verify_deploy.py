@@ -483,12 +483,12 @@ def check_socketio(args, visitors: dict, names: dict) -> None:
             while time.monotonic() < deadline and not any(e == "unread_count" for e, _ in received["alice"]):
                 events["alice"].wait(0.5)
             check(any(e == "unread_count" for e, _ in received["alice"]), "the server greets the socket (unread_count)")
-        if args.metrics_cmd:
-            metrics = read_metrics(args.metrics_cmd)
-            sockets = metric(metrics, "garage_socketio_connections")
+        if args.metrics_cmd or args.compose_cmd:
+            every = web_metrics(args)  # each web container's own /metrics: summed
+            sockets = sum(metric(text, "garage_socketio_connections") for text in every)
             check(sockets >= 2, f"/metrics inside the network counts the open sockets ({sockets:g})")
             if args.messages_metric:
-                sent = metric(metrics, "garage_chat_messages_sent_total")
+                sent = sum(max(metric(text, "garage_chat_messages_sent_total"), 0) for text in every)
                 check(sent >= 1, f"/metrics counts the messages sent ({sent:g})")
     finally:
         for client in clients.values():
@@ -560,19 +560,27 @@ def submit(visitor: Visitor, page: str, url: str, data: dict) -> requests.Respon
     return visitor.post(url, page, data={**fields, **data})
 
 
-def socket_counts(args, replicas: int) -> list[float]:
-    """Open Socket.IO connections in each web container (its own /metrics)."""
+def web_metrics(args) -> list[str]:
+    """/metrics of every web container, read inside it (nginx refuses it from outside)."""
+    if not args.compose_cmd:
+        return [read_metrics(args.metrics_cmd)]
+    listed = subprocess.run(  # noqa: S602 (our own compose command)
+        f"{args.compose_cmd} ps -q web", shell=True, capture_output=True, text=True, timeout=60, check=False
+    )
     script = (
         "import urllib.request; "
         "print(urllib.request.urlopen('http://127.0.0.1:8000/metrics', timeout=5).read().decode())"
     )
+    replicas = len(listed.stdout.split()) or 1
     return [
-        metric(
-            read_metrics(f'{args.compose_cmd} exec -T --index {index} web python -c "{script}"'),
-            "garage_socketio_connections",
-        )
+        read_metrics(f'{args.compose_cmd} exec -T --index {index} web python -c "{script}"')
         for index in range(1, replicas + 1)
     ]
+
+
+def socket_counts(args) -> list[float]:
+    """Open Socket.IO connections in each web container."""
+    return [metric(text, "garage_socketio_connections") for text in web_metrics(args)]
 
 
 def phase_scaled(args, state: dict) -> None:
@@ -597,7 +605,7 @@ def check_chat_across(args, alice: Visitor, bob: Visitor, names: dict) -> None:
     """alice's socket on one container, bob's on the other, both opened as a browser does
     (long-polling first, then the upgrade: polling only works when nginx keeps each
     browser on its container); alice's message reaches bob through Redis."""
-    before = socket_counts(args, 2)
+    before = socket_counts(args)
     received: list = []
     arrived = threading.Event()
     clients = {}
@@ -613,7 +621,7 @@ def check_chat_across(args, alice: Visitor, bob: Visitor, names: dict) -> None:
                 client.connected and client.transport() == "websocket",
                 f"{role} connected by long-polling, then upgraded to WebSocket on the same container",
             )
-        after = socket_counts(args, 2)
+        after = socket_counts(args)
         check(
             all(a >= b + 1 for a, b in zip(after, before, strict=True)),
             "each container holds one of the two sockets (their /metrics)",
