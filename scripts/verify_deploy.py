@@ -517,7 +517,7 @@ def container_of(args, request_ids: list[str]) -> dict[str, str]:
     while len(found) < len(set(request_ids)) and time.monotonic() < deadline:
         command = f"{args.compose_cmd} logs --no-color web"
         logs = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60, check=False)  # noqa: S602
-        for line in logs.stdout.splitlines():
+        for line in re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", logs.stdout).splitlines():  # compose's terminal codes
             match = re.match(r"^(\S+)\s+\|.*rid=([0-9a-f]{32})", line)
             if match and match.group(2) in request_ids:
                 found[match.group(2)] = match.group(1)
