@@ -33,4 +33,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_global(product_title, "payment_product_title")
     app.add_template_global(status_badge, "payment_status_badge")
-    app.add_template_global(STATUS_LABELS, "PAYMENT_STATUS_LABELS")
+    app.jinja_env.globals["PAYMENT_STATUS_LABELS"] = STATUS_LABELS

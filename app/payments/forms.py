@@ -93,7 +93,7 @@ class PromoCodeForm(FlaskForm):
 
     def promo_fields(self) -> dict:
         """The code's columns: a fixed discount is typed in tenge and stored in tiyn."""
-        value = self.value.number
+        value = self.value.number or 0  # validated: a whole number above zero
         return {
             "code": self.code.data,
             "kind": self.kind.data,

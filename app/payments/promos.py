@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import log_action
@@ -88,13 +88,13 @@ def check_valid(promo: PromoCode | None, user_id: int) -> PromoCode:
 
 def take_use(promo: PromoCode) -> None:
     """One more use of the code, if its limit allows (one UPDATE: no two buyers get the last use)."""
-    result = db.session.execute(
+    statement = (
         update(PromoCode)
         .where(PromoCode.id == promo.id, or_(PromoCode.max_uses.is_(None), PromoCode.used_count < PromoCode.max_uses))
         .values(used_count=PromoCode.used_count + 1)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult, db.session.execute(statement)).rowcount != 1:
         raise PromoRefused("used_up")
 
 
@@ -106,9 +106,9 @@ def apply(order: Order, user_id: int, text: str) -> PromoCode:
     if order.promo_code_id is not None:
         raise PromoRefused("one_per_order")
     code = normalise(text)
-    promo = db.session.scalar(select(PromoCode).where(PromoCode.code == code)) if CODE.fullmatch(code) else None
+    found = db.session.scalar(select(PromoCode).where(PromoCode.code == code)) if CODE.fullmatch(code) else None
     try:
-        check_valid(promo, user_id)
+        promo = check_valid(found, user_id)
         take_use(promo)
         db.session.add(PromoRedemption(promo_code_id=promo.id, user_id=user_id, order_id=order.id))
         db.session.flush()
@@ -128,8 +128,8 @@ def release(order: Order) -> None:
     """Give back the use of the code of an order that failed or was cancelled."""
     if order.promo_code_id is None:
         return
-    removed = db.session.execute(delete(PromoRedemption).where(PromoRedemption.order_id == order.id))
-    if removed.rowcount:
+    statement = delete(PromoRedemption).where(PromoRedemption.order_id == order.id)
+    if cast(CursorResult, db.session.execute(statement)).rowcount:
         db.session.execute(
             update(PromoCode)
             .where(PromoCode.id == order.promo_code_id, PromoCode.used_count > 0)

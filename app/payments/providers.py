@@ -23,7 +23,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 from flask import current_app, url_for
 
@@ -119,7 +119,7 @@ def parse_callback(body: bytes) -> Callback:
     return Callback(order_id, ref, outcome, amount, currency)
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from app import payments
+from app.extensions import db
 from tests.conftest import LiveServer, browser_pages
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.payments.helpers import LOG_VARIABLE, make_order, register_test_product
+from tests.payments.helpers import LOG_VARIABLE, callback_for, make_order, register_test_product
 
 pytestmark = pytest.mark.browser
 
@@ -106,4 +108,34 @@ def test_a_declined_payment_in_russian(open_page, shop):
     expect(page.locator('[data-status="failed"]')).to_have_text("Оплата не прошла")
     screenshot(page, "failed-phone-ru")
     assert log.read_text() == before
+    assert page.errors == []
+
+
+def test_the_admin_refunds_and_creates_a_promo_code_on_a_phone(open_page, shop):
+    order = make_order(make_user("buyer"), amount=payments.tenge(2000))
+    order.provider, order.provider_ref = "sandbox", f"sbx_phone_{order.id}"
+    db.session.commit()
+    body, headers = callback_for(order)  # the payment system's server tells the site
+    answer = requests.post(shop[0].url + "/payments/callback/sandbox", data=body, headers=headers, timeout=10)
+    assert answer.json() == {"ok": True, "result": "applied"}
+    make_user("boss", role="admin")
+    page = open_page(phone=True)
+    sign_in(page, "boss")
+    page.goto("/payments/admin/orders")
+    row = page.locator(f'[data-order-id="{order.id}"]')
+    expect(row.locator('[data-status="paid"]')).to_be_visible()
+    assert fits_the_screen(page)
+    screenshot(page, "admin-orders-phone")
+    row.get_by_role("button", name="Refund").click()
+    expect(page.locator("body")).to_contain_text(f"Order {order.id} is refunded.")
+    expect(page.locator(f'[data-order-id="{order.id}"] [data-status="refunded"]')).to_be_visible()
+
+    page.get_by_role("link", name="Promo codes").click()
+    page.get_by_label("Code", exact=True).fill("spring-26")
+    page.get_by_label("Size of the discount").fill("15")
+    page.get_by_label("Uses in all").fill("100")
+    page.get_by_role("button", name="Create promo code").click()
+    expect(page.locator('[data-promo="SPRING-26"]')).to_contain_text("uses: 0 of 100")
+    assert fits_the_screen(page)
+    screenshot(page, "admin-promo-codes-phone")
     assert page.errors == []
