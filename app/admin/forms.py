@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.edits import FormTokenField
 
@@ -14,16 +14,44 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# The report reasons (app.models.REPORT_REASONS) as people read them, in that order.
+REASON_LABELS = {
+    "spam": _l("Spam or advertising"),
+    "fraud": _l("Fraud"),
+    "wrong_info": _l("Wrong information"),
+    "offensive": _l("Offensive"),
+    "sold": _l("Already sold"),
+    "other": _l("Other"),
+}
+
+
 class ReportForm(FlaskForm):
+    """A reason from the list and, optionally, the reporter's words (needed for "other":
+    moderators cannot act on "other" alone). "Already sold" is offered for listings only."""
+
     form_token = FormTokenField()
-    reason = TextAreaField(
+    category = RadioField(
         _l("What is wrong with it?"),
-        validators=[DataRequired(message=_l("Tell the moderators what is wrong.")), Length(max=2000)],
+        choices=list(REASON_LABELS.items()),
+        validators=[InputRequired(message=_l("Choose a reason."))],
+    )
+    reason = TextAreaField(
+        _l("Details (optional)"),
+        validators=[Length(max=2000)],
         filters=[strip],
-        description=_l("Spam, fraud, insults, a wrong price… Moderators see your report, the author does not."),
-        render_kw={"rows": 4, "maxlength": 2000},
+        description=_l("Moderators see your report, the author does not."),
+        render_kw={"rows": 3, "maxlength": 2000},
     )
     submit = SubmitField(_l("Send report"))
+
+    def __init__(self, *args, target_type: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if target_type != "listing":
+            self.category.choices = [(key, label) for key, label in REASON_LABELS.items() if key != "sold"]
+
+    def validate_reason(self, field) -> None:
+        if self.category.data == "other" and not field.data:
+            raise ValidationError(_l("Tell the moderators what is wrong."))
 
 
 class ActionForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""The report form: any signed-in user may report a listing, post, message or user.
+"""The report form: any signed-in user may report a listing, post, message, review or user,
+choosing a reason from a list (app/admin/forms.py REASON_LABELS) and adding words if they like.
 
 Kinds of content come from the moderation target registry (`app.core.moderation.targets()`);
 an unknown kind or a missing object is a 404. A second report by the same person on the
@@ -32,14 +33,14 @@ def new(target_type: str, target_id: int):
     if obj is None:
         abort(404)
     back = target.url(obj) or url_for("main.index")
-    form = ReportForm()
+    form = ReportForm(target_type=target_type)
     own = target.author_id(obj) == current_user.id
     if own:
-        form.reason.errors = [_("You cannot report your own content.")]
+        form.category.errors = [_("You cannot report your own content.")]
     elif form.validate_on_submit():
         if (repeat := edits.claim_token(form.form_token.data)) is not None:
             return repeat
-        services.file_report(current_user, target_type, target_id, form.reason.data)
+        services.file_report(current_user, target_type, target_id, form.reason.data, form.category.data)
         edits.record_result(form.form_token.data, back)
         db.session.commit()
         flash(_("Thank you. Moderators will look at your report."), "success")

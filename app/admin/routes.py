@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import inputs
 from app.admin import bp, services
-from app.admin.forms import ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
+from app.admin.forms import REASON_LABELS, ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
 from app.auth.decorators import admin_required
 from app.core.moderation import targets
 from app.extensions import db
@@ -53,10 +53,23 @@ def admin_context():
 
 @bp.route("/")
 def index():
-    """The moderation queue: open reports grouped by what they are about, in context.
+    """The moderation queue: open reports grouped by what they are about, in context, in
+    sections by reason. `?reason=fraud` keeps one reason (an unknown one is ignored);
     `?status=closed` lists recently resolved ones (to restore removed content)."""
     status = "closed" if request.args.get("status") == "closed" else "open"
-    return render_template("admin/index.html", items=services.queue(status), status=status, form=ActionForm())
+    reason = request.args.get("reason")
+    reason = reason if reason in REASON_LABELS else None
+    items = services.queue(status, reason=reason)
+    return render_template(
+        "admin/index.html",
+        sections=services.by_main_reason(items) if status == "open" and reason is None else [(reason, items)],
+        item_count=len(items),
+        status=status,
+        reason=reason,
+        reasons=services.open_reasons() if status == "open" else {},
+        reason_labels=REASON_LABELS,
+        form=ActionForm(),
+    )
 
 
 def target_or_404(target_type: str, target_id: int):

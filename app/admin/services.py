@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,14 +16,17 @@ from app.core.realtime import disconnect_user
 from app.core.time import utcnow
 from app.extensions import db
 from app.markup import render_markdown
-from app.models import DealerProfile, Page, Report, User
+from app.models import REPORT_REASONS, DealerProfile, Page, Report, User
 from app.models.user import Role
 from app.notifications.services import notify
 
 
-def file_report(reporter: User, target_type: str, target_id: int, reason: str) -> Report:
-    """Store a report; a second open report by the same person on the same thing merges."""
-    reason = reason.strip()[:2000]
+def file_report(reporter: User, target_type: str, target_id: int, reason: str, category: str = "other") -> Report:
+    """Store a report with its reason (`category`, one of REPORT_REASONS) and text; a second
+    open report by the same person on the same thing merges: the text is appended and the
+    newer reason replaces the older one."""
+    reason = (reason or "").strip()[:2000]
+    category = category if category in REPORT_REASONS else "other"
     report = db.session.scalar(
         select(Report).where(
             Report.reporter_id == reporter.id,
@@ -32,10 +36,14 @@ def file_report(reporter: User, target_type: str, target_id: int, reason: str) -
         )
     )
     if report is None:
-        report = Report(reporter_id=reporter.id, target_type=target_type, target_id=target_id, reason=reason)
+        report = Report(
+            reporter_id=reporter.id, target_type=target_type, target_id=target_id, reason=reason, category=category
+        )
         db.session.add(report)
-    elif reason and reason not in report.reason:
-        report.reason = f"{report.reason}\n---\n{reason}"[:10000]
+    else:
+        report.category = category
+        if reason and reason not in report.reason:
+            report.reason = f"{report.reason}\n---\n{reason}"[:10000] if report.reason else reason
     db.session.flush()
     return report
 
@@ -111,16 +119,29 @@ class QueueItem:
         return target is not None and target.is_removed(self.obj)
 
     @property
+    def reasons(self) -> list[tuple[str, int]]:
+        """(reason, how many reports give it), in REPORT_REASONS order."""
+        counts = Counter(report.category for report in self.reports)
+        return [(reason, counts[reason]) for reason in REPORT_REASONS if counts[reason]]
+
+    @property
+    def main_reason(self) -> str:
+        """The reason most of its reports give (the earlier in REPORT_REASONS on a tie)."""
+        return max(self.reasons, key=lambda pair: pair[1])[0] if self.reports else "other"
+
+    @property
     def author(self) -> User | None:
         target = self.found
         author_id = target.author_id(self.obj) if target is not None else None
         return db.session.get(User, author_id) if author_id else None
 
 
-def queue(status: str = "open", limit: int = 300) -> list[QueueItem]:
+def queue(status: str = "open", limit: int = 300, reason: str | None = None) -> list[QueueItem]:
     """Reports grouped by what they are about, the most reported first, then the oldest.
 
     `status` "open" is the work queue; "closed" shows recently resolved ones (to restore).
+    `reason` keeps the things at least one report gives that reason for (with all their
+    reports, so the moderator sees every reason given).
     """
     statuses = ["open"] if status == "open" else ["dismissed", "actioned"]
     order = Report.created_at.asc() if status == "open" else Report.resolved_at.desc()
@@ -134,10 +155,28 @@ def queue(status: str = "open", limit: int = 300) -> list[QueueItem]:
             if target is not None:
                 items[key].obj = target.load(report.target_id)
         items[key].reports.append(report)
-    result = list(items.values())
+    result = [item for item in items.values() if reason is None or any(r.category == reason for r in item.reports)]
     if status == "open":
         result.sort(key=lambda item: -len(item.reports))  # stable: oldest first among equals
     return result
+
+
+def by_main_reason(items: list[QueueItem]) -> list[tuple[str, list[QueueItem]]]:
+    """The queue in sections, one per reason (REPORT_REASONS order), each thing under the
+    reason most of its reports give; empty sections left out."""
+    sections: dict[str, list[QueueItem]] = {reason: [] for reason in REPORT_REASONS}
+    for item in items:
+        sections[item.main_reason].append(item)
+    return [(reason, found) for reason, found in sections.items() if found]
+
+
+def open_reasons() -> dict[str, int]:
+    """Open reports per reason, for the queue's filter (reasons with none left out)."""
+    rows = db.session.execute(
+        select(Report.category, func.count()).where(Report.status == "open").group_by(Report.category)
+    ).all()
+    counts = {row[0]: row[1] for row in rows}
+    return {reason: counts[reason] for reason in REPORT_REASONS if counts.get(reason)}
 
 
 def open_report_count() -> int:

@@ -16,7 +16,7 @@ from app.models.listing import (  # noqa: F401
     Review,
     SavedSearch,
 )
-from app.models.moderation import Page, Report  # noqa: F401
+from app.models.moderation import REPORT_REASONS, Page, Report  # noqa: F401
 from app.models.notification import Notification, NotificationSetting  # noqa: F401
 from app.models.payment import Order, OrderLine, PromoCode, PromoRedemption  # noqa: F401
 from app.models.submission import FormSubmission  # noqa: F401

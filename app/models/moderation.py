@@ -11,12 +11,17 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.models.user import User
 
+# Why a report was made, as the report form offers it (labels: app/admin/forms.py).
+# "sold" is offered for listings only; reports from before the list are "other".
+REPORT_REASONS = ("spam", "fraud", "wrong_info", "offensive", "sold", "other")
+
 
 class Report(db.Model):
-    """A user's complaint about a listing, post, message or user.
+    """A user's complaint about a listing, post, message, review or user: a reason from
+    REPORT_REASONS (`category`) and, optionally, the reporter's own words (`reason`).
 
     The moderation service keeps one open report per reporter and target: a second one
-    from the same person merges into the first (its reason is appended).
+    from the same person merges into the first (its text is appended, its reason replaces the earlier one).
     """
 
     __tablename__ = "reports"
@@ -27,9 +32,10 @@ class Report(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    target_type: Mapped[str] = mapped_column(String(16))  # listing | post | message | user
+    target_type: Mapped[str] = mapped_column(String(16))  # listing | post | message | review | user
     target_id: Mapped[int]
-    reason: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16), default="other", server_default="other")  # REPORT_REASONS
+    reason: Mapped[str] = mapped_column(Text)  # the reporter's own words; may be empty
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | dismissed | actioned
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]

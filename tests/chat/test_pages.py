@@ -176,7 +176,7 @@ def test_recipient_can_report_a_message(client, auth):
     page = client.get("/chat/dealer").get_data(as_text=True)
     assert f"/report/message/{message['id']}" in page
     token = csrf_token(client, f"/report/message/{message['id']}")
-    client.post(f"/report/message/{message['id']}", data={"reason": "scam", "csrf_token": token})
+    client.post(f"/report/message/{message['id']}", data={"category": "fraud", "reason": "scam", "csrf_token": token})
     report = db.session.query(Report).one()
     assert (report.target_type, report.target_id, report.reporter_id) == ("message", message["id"], buyer.id)
 

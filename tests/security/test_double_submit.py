@@ -117,7 +117,7 @@ def test_double_submitted_topic_reply_review_and_report_each_make_one_row(client
     twice("/u/seller/review", "/u/seller", {"rating": "5", "text": "Honest seller."})
     assert count(Review) == 1
     report = f"/report/user/{seller.id}"
-    twice(report, report, {"reason": "Asks for prepayment."})
+    twice(report, report, {"category": "fraud", "reason": "Asks for prepayment."})
     assert count(Report) == 1
 
 

@@ -100,7 +100,7 @@ def world(app):
         "forum.new_topic": {"title": "A title", "body": "A body"},
         "forum.reply": {"body": "A reply"},
         "forum.edit_post": {"title": "A title", "body": "A body"},
-        "reports.new": {"reason": "Spam"},
+        "reports.new": {"category": "spam", "reason": "Spam"},
         "listings.saved_searches": {"name": "Cheap", "query": "year_from=2010"},
         "admin.ban": {"duration": "1", "reason": "Spam"},
         "admin.edit_page": {"title": "About", "body_markdown": "Text"},
