@@ -206,12 +206,13 @@ def seller_listings(seller_id: int, exclude: int | None = None, limit: int = 4) 
 
 
 def seller_ratings(seller_ids: set[int]) -> dict[int, tuple[float, int]]:
-    """{seller id: (average rating, number of reviews)} for sellers with reviews."""
+    """{seller id: (average rating, number of reviews)} for sellers with reviews (those a
+    moderator removed do not count)."""
     if not seller_ids:
         return {}
     query = (
         select(Review.seller_id, func.avg(Review.rating), func.count())
-        .where(Review.seller_id.in_(seller_ids))
+        .where(Review.seller_id.in_(seller_ids), Review.removed_at.is_(None))
         .group_by(Review.seller_id)
     )
     return {seller_id: (round(float(avg), 1), count) for seller_id, avg, count in db.session.execute(query)}

@@ -212,11 +212,15 @@ class SavedSearch(db.Model):
 
 
 class Review(db.Model):
-    """A buyer's word on a seller: one per author and seller, never of oneself."""
+    """A buyer's word on a seller about one of the seller's cars, written after a chat about
+    it in which both wrote (app/profile/reviews.py checks): one per author and listing,
+    never of oneself. The seller may answer once (`reply`), publicly. Reviews from before
+    that rule have no listing and keep showing. A moderator's removal hides it everywhere."""
 
     __tablename__ = "reviews"
     __table_args__ = (
-        UniqueConstraint("author_id", "seller_id", name="uq_reviews_author_seller"),
+        # NULL listings (the older reviews) never collide.
+        UniqueConstraint("author_id", "listing_id", name="uq_reviews_author_listing"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
         CheckConstraint("author_id <> seller_id", name="not_self"),
         Index("ix_reviews_seller_created", "seller_id", "created_at"),
@@ -229,6 +233,9 @@ class Review(db.Model):
     rating: Mapped[int] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reply: Mapped[str | None] = mapped_column(Text)  # the seller's one public answer
+    replied_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]  # hidden by a moderator
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     seller: Mapped[User] = relationship(foreign_keys=[seller_id])

@@ -29,6 +29,7 @@ KINDS = (
     "mention",  # @username in a post
     "quote",  # your post quoted
     "review",  # a review of you as a seller
+    "review_reply",  # the seller answered your review
     "price_drop",  # a favourite listing got cheaper
     "sold",  # a favourite listing was sold
     "saved_search",  # new listings match a saved search
@@ -45,6 +46,7 @@ KIND_LABELS = {
     "mention": _l("Mentions of me"),
     "quote": _l("Quotes of my posts"),
     "review": _l("Reviews of me as a seller"),
+    "review_reply": _l("Sellers' answers to my reviews"),
     "price_drop": _l("Price drops on my favourites"),
     "sold": _l("My favourites sold"),
     "saved_search": _l("New cars for my saved searches"),

@@ -1,5 +1,7 @@
 """Profile and dealer settings forms."""
 
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -87,10 +89,13 @@ class DealerForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    """A buyer's review of a seller: 1–5 stars and a text."""
+    """A buyer's review of a seller about one of their cars: which car, 1–5 stars and a
+    text. The cars offered are the ones the buyer may review (`reviews.reviewable_listings`);
+    any other id is refused as "not a valid choice"."""
 
     form_token = FormTokenField()
 
+    listing_id = SelectField(_l("Which car"), coerce=int, validators=[InputRequired(_l("Choose the car."))])
     rating = RadioField(
         _l("Rating"),
         choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
@@ -103,3 +108,19 @@ class ReviewForm(FlaskForm):
         filters=[strip],
     )
     submit_review = SubmitField(_l("Publish review"))
+
+    def offer(self, listings) -> ReviewForm:
+        self.listing_id.choices = [(listing.id, listing.title) for listing in listings]
+        return self
+
+
+class ReviewReplyForm(FlaskForm):
+    """The seller's one public answer to a review."""
+
+    reply = TextAreaField(
+        _l("Your answer"),
+        validators=[DataRequired(_l("Write a few words.")), Length(max=2000, message=_l("At most 2,000 characters."))],
+        filters=[strip],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+    submit_reply = SubmitField(_l("Publish answer"))

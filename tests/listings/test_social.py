@@ -99,27 +99,6 @@ def test_others_cannot_delete_a_saved_search(client, auth):
     assert db.session.scalar(select(SavedSearch)) is not None
 
 
-def test_reviews_one_per_buyer_never_of_oneself(client, auth, seller):
-    factories.make_user("buyer")
-    auth.login("buyer")
-    token = page_token(client, "/u/seller")
-    client.post("/u/seller/review", data={"csrf_token": token, "rating": "4", "text": "Honest seller"})
-    client.post("/u/seller/review", data={"csrf_token": token, "rating": "5", "text": "<b>Great</b> car"})
-    reviews = db.session.scalars(select(Review)).all()
-    assert len(reviews) == 1 and reviews[0].rating == 5
-    page = client.get("/u/seller").get_data(as_text=True)
-    assert "★ 5.0" in page and "&lt;b&gt;Great&lt;/b&gt; car" in page
-    note = db.session.scalar(select(Notification).where(Notification.user_id == seller.id))
-    assert note.kind == "review"
-    bad = client.post("/u/seller/review", data={"csrf_token": token, "rating": "9", "text": "x"})
-    assert bad.status_code == 302 and db.session.scalar(select(Review.rating)) == 5
-    auth.logout()
-    auth.login("seller")
-    token = page_token(client, "/u/seller/")
-    assert client.post("/u/seller/review", data={"csrf_token": token, "rating": "5", "text": "me"}).status_code == 403
-    assert "Review this seller" not in client.get("/u/seller").get_data(as_text=True)
-
-
 def test_rating_shows_on_cards_and_the_listing_page(client, seller):
     listing = factories.make_listing(seller)
     buyer = factories.make_user("buyer")

@@ -18,6 +18,7 @@ from tests.chat.live import sign_in
 from tests.conftest import DEFAULT_PASSWORD
 from tests.forum.helpers import make_category, make_topic, make_user
 from tests.listings.helpers import listing_form
+from tests.profile.helpers import say
 
 CHANGED = "This changed since you opened it"
 
@@ -95,7 +96,7 @@ def test_two_simultaneous_submits_of_one_form_make_one_listing(live_server):
 
 
 def test_double_submitted_topic_reply_review_and_report_each_make_one_row(client, auth):
-    make_user("writer")
+    writer = make_user("writer")
     seller = factories.make_user("seller")
     category = make_category()
     auth.login("writer")
@@ -114,7 +115,10 @@ def test_double_submitted_topic_reply_review_and_report_each_make_one_row(client
     reply = f"/forum/t/{topic.id}/reply"
     twice(reply, reply, {"body": "Nokian, studded."})
     assert count(Post) == 2
-    twice("/u/seller/review", "/u/seller", {"rating": "5", "text": "Honest seller."})
+    car = factories.make_listing(seller)
+    say(writer, seller, "Is it for sale?", listing=car)  # a review needs a chat about the car
+    say(seller, writer, "Yes.")
+    twice("/u/seller/review", "/u/seller", {"listing_id": car.id, "rating": "5", "text": "Honest seller."})
     assert count(Review) == 1
     report = f"/report/user/{seller.id}"
     twice(report, report, {"category": "fraud", "reason": "Asks for prepayment."})
