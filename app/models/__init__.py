@@ -2,7 +2,7 @@
 table is app/core/audit.py, imported with the core)."""
 
 from app.models.catalog import Brand, CarModel, City, Generation, Region  # noqa: F401
-from app.models.chat import Conversation, Message, UserBlock  # noqa: F401
+from app.models.chat import Conversation, Message, ResponseTime, UserBlock  # noqa: F401
 from app.models.forum import ForumCategory, Post, Topic  # noqa: F401
 from app.models.listing import (  # noqa: F401
     DealRating,

@@ -1,4 +1,5 @@
-"""Chat: one conversation per pair of users, its messages, and user blocks."""
+"""Chat: one conversation per pair of users, its messages, user blocks and the response times
+computed from them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class Conversation(db.Model):
         UniqueConstraint("user_low_id", "user_high_id", name="uq_conversations_pair"),
         CheckConstraint("user_low_id < user_high_id", name="ordered_pair"),
         Index("ix_conversations_user_high", "user_high_id"),
+        # the response-time refresh finds the conversations active since its last run
+        Index("ix_conversations_last_message_at", "last_message_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,3 +88,17 @@ class UserBlock(db.Model):
     blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResponseTime(db.Model):
+    """How fast a member answers a buyer's first message in the chat: the median delay over
+    their recent conversations, computed from the messages by scheduled work
+    (app/profile/activity.py), so a listing page reads one row by primary key."""
+
+    __tablename__ = "response_times"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # None: the median conversation went unanswered.
+    median_seconds: Mapped[int | None]
+    conversations: Mapped[int] = mapped_column(default=0)  # how many the median is over
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app import media
 from app.forum.services import user_post_count, user_topic_count
 from app.models import DealerProfile, User
+from app.profile.activity import seller_activity
 from app.profile.reviews import active_listing_count, seller_rating
 
 
@@ -41,4 +42,6 @@ def profile_stats(user: User) -> list[tuple[str, int | str]]:
     stats.append((_("Cars on sale"), active_listing_count(user)))
     if rating:
         stats.append((_("Seller rating"), f"★ {rating[0]} ({rating[1]})"))
+    if answers := seller_activity(user)["answers"]:
+        stats.append((_("In the chat"), answers))
     return stats
