@@ -109,6 +109,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Garage <noreply@localhost>")
     # Development and tests: mails are written to the log instead of sent.
     MAIL_TO_LOG = env_bool("MAIL_TO_LOG", True)
+    # Support (app/support): the team inbox new requests are mailed to (empty: each moderator
+    # and admin with a confirmed address), and how many requests one address or account may send.
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
+    SUPPORT_RATE_LIMIT = os.environ.get("SUPPORT_RATE_LIMIT", "5 per hour")
 
     # One cache (app/core/cache.py): Redis, shared by every web process, when CACHE_REDIS_URL
     # is set (production); else a cache local to the process of CACHE_THRESHOLD entries.

@@ -146,10 +146,24 @@ def register_features(app: Flask) -> None:
     the chat (their demos show listing cards)."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.url_map.converters.update(default=PathSegmentConverter, string=PathSegmentConverter, path=PathConverter)
-    from app import admin, auth, catalog, chat, core, forum, listings, main, notifications, payments, profile, seo
+    from app import (
+        admin,
+        auth,
+        catalog,
+        chat,
+        core,
+        forum,
+        listings,
+        main,
+        notifications,
+        payments,
+        profile,
+        seo,
+        support,
+    )
 
     core.init_app(app)
-    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, payments, admin, seo):
+    for feature in (main, auth, profile, catalog, listings, forum, chat, notifications, payments, support, admin, seo):
         feature.init_app(app)
 
 

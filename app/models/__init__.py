@@ -20,6 +20,7 @@ from app.models.moderation import REPORT_REASONS, Page, Report  # noqa: F401
 from app.models.notification import Notification, NotificationSetting  # noqa: F401
 from app.models.payment import Order, OrderLine, PromoCode, PromoRedemption  # noqa: F401
 from app.models.submission import FormSubmission  # noqa: F401
+from app.models.support import TICKET_STATUSES, SupportMessage, SupportTicket  # noqa: F401
 from app.models.user import DealerProfile, User  # noqa: F401
 
 # The largest id an Integer primary key holds on PostgreSQL; larger numbers from URLs or

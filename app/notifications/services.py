@@ -39,7 +39,11 @@ KINDS = (
 # Mailed unless the user switched the mail off: missing these costs the seller their buyers.
 MAILED_BY_DEFAULT = ("listing_expiring",)
 # Sent by the site itself; a user cannot switch them off.
-SYSTEM_KINDS = ("warning",)
+SYSTEM_KINDS = (
+    "warning",
+    "support_ticket",  # staff: a new support request or a requester's message
+    "support_answer",  # the staff answered your support request
+)
 KIND_LABELS = {
     "message": _l("New chat messages"),
     "reply": _l("Replies in my topics"),
@@ -53,6 +57,8 @@ KIND_LABELS = {
     "listing_expiring": _l("My listings about to expire"),
     "listing_expired": _l("My listings expired"),
     "warning": _l("Moderator warnings"),
+    "support_ticket": _l("Support requests"),
+    "support_answer": _l("Answers from support"),
 }
 PER_PAGE = 20
 

@@ -1,6 +1,7 @@
 """A small, lived-in site for the page audits: a moderator with a listing, photos, a
-topic with replies and a picture, a conversation, notifications, a saved search and an
-open report — so every main page shows its real controls (Mark read, Block, Warn author…)."""
+topic with replies and a picture, a conversation, notifications, a saved search, a review,
+a guest's support request and an open report — so every main page shows its real controls
+(Mark read, Block, Warn author…)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.extensions import db
 from app.listings.filters import Filters
 from app.listings.photos import add_photo
 from app.listings.saved_searches import save_search
+from app.models import Review, SupportMessage, SupportTicket
 from tests.factories import make_listing
 from tests.forum.helpers import make_topic, make_user, reply
 from tests.images import jpeg_with_gps
@@ -26,6 +28,7 @@ class World:
     listing_id: int  # the moderator's own listing (sell form, photo manager)
     other_listing_id: int  # a dealer's listing with a gallery
     topic_id: int
+    ticket_id: int = 0  # a guest's support request
     moderator: str = "marat"
     dealer: str = "aigerim"
 
@@ -56,8 +59,13 @@ def build_world() -> World:
             "world-1",
             rate_limit=False,
         )
+    review = Review(author_id=moderator.id, seller_id=dealer.id, listing_id=other.id, rating=4, text="Quick deal.")
+    db.session.add(review)
+    ticket = SupportTicket(email="aliya@example.kz", name="Aliya", subject="Cannot publish my car", access_key="k" * 32)
+    ticket.messages.append(SupportMessage(body="The Publish button does nothing."))
+    db.session.add(ticket)
     db.session.commit()
-    return World(own.id, other.id, topic.id)
+    return World(own.id, other.id, topic.id, ticket.id)
 
 
 def pages(world: World) -> dict[str, str]:
@@ -76,7 +84,10 @@ def pages(world: World) -> dict[str, str]:
         "notifications": "/notifications/",
         "saved searches": "/listings/saved",
         "admin queue": "/admin/",
+        "support form": "/support/",
+        "support desk": "/admin/support/",
+        "support request": f"/admin/support/{world.ticket_id}",
     }
 
 
-ANONYMOUS_PAGES = {"sign in": "/auth/login", "register": "/auth/register"}
+ANONYMOUS_PAGES = {"sign in": "/auth/login", "register": "/auth/register", "contact support": "/support/"}

@@ -8,12 +8,12 @@ from app.admin.services import file_report
 from app.extensions import db as _db
 from app.models import REPORT_REASONS, Report
 from tests import factories
-from tests.conftest import csrf_token
 from tests.factories import make_user
+from tests.profile.helpers import form_fields
 
 
 def report(client, path: str, reason: str, category: str = "other"):
-    return client.post(path, data={"category": category, "reason": reason, "csrf_token": csrf_token(client, path)})
+    return client.post(path, data={"category": category, "reason": reason, **form_fields(client, path)})
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):

@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.forum",
             "app.chat",
             "app.profile",
+            "app.support",
             "app.admin",
             "app.main",
             "app.seo",
@@ -56,6 +57,7 @@ FEATURE_USES: dict[str, set[str]] = {
     "app.forum": {"app.listings", "app.notifications", "app.auth"},  # listing cards; replies; roles
     "app.chat": {"app.listings", "app.notifications", "app.auth"},  # listing cards; "new message"; usernames
     "app.profile": {"app.listings", "app.forum", "app.notifications", "app.auth"},  # what a profile shows
+    "app.support": {"app.notifications"},  # staff's and requesters' notifications and mails
     "app.admin": {"app.notifications", "app.auth", "app.main"},  # warnings; roles; the static pages
     "app.main": {"app.catalog", "app.listings"},  # the home page
     "app.seo": {"app.listings"},  # the sitemap lists what search shows

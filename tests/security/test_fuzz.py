@@ -26,7 +26,7 @@ from wtforms.fields.core import UnboundField
 
 from app.extensions import db
 from app.listings.filters import RULES
-from app.models import Post
+from app.models import Post, Review, SupportMessage, SupportTicket
 from tests import factories
 from tests.conftest import ROOT, AuthActions, csrf_token
 from tests.forum.helpers import make_category, make_topic
@@ -79,6 +79,11 @@ def world(app):
     listing = factories.make_listing(admin)  # the fuzzer's own: edit, photo and status forms open
     category = make_category()
     topic = make_topic(author=seller, category=category, replies=1)
+    review = Review(author_id=admin.id, seller_id=seller.id, rating=4, text="Fine.")
+    ticket = SupportTicket(email="guest@example.kz", subject="Help", access_key="k" * 32)
+    ticket.messages.append(SupportMessage(body="Please help."))
+    db.session.add_all([review, ticket])
+    db.session.commit()
     values = {
         "listing_id": listing.id, "photo_id": 1, "search_id": 1, "topic_id": topic.id,
         "post_id": db.session.scalar(select(Post.id).where(Post.topic_id == topic.id).limit(1)),
@@ -87,6 +92,7 @@ def world(app):
         "notification_id": 1, "user_id": seller.id, "target_id": listing.id, "target_type": "listing",
         "username": seller.username, "slug": category.slug, "token": "x" * 40, "name": "x", "variant": "full",
         "filename": "listings/x_card.jpg", "locale": "ru", "provider_name": "sandbox", "ref": "sbx_x",
+        "review_id": review.id, "ticket_id": ticket.id, "key": ticket.access_key,
     }  # fmt: skip
     client = app.test_client()
     AuthActions(client).login("fuzzadmin")
@@ -101,6 +107,9 @@ def world(app):
         "forum.reply": {"body": "A reply"},
         "forum.edit_post": {"title": "A title", "body": "A body"},
         "reports.new": {"category": "spam", "reason": "Spam"},
+        "support.contact": {"name": "Fuzz", "email": "fuzz@example.kz", "subject": "Help", "body": "Text"},
+        "support_admin.ticket": {"body": "An answer"},
+        "profile.reply_to_review": {"reply": "Thanks"},
         "listings.saved_searches": {"name": "Cheap", "query": "year_from=2010"},
         "admin.ban": {"duration": "1", "reason": "Spam"},
         "admin.edit_page": {"title": "About", "body_markdown": "Text"},
