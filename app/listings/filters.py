@@ -57,11 +57,15 @@ def escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def text_condition(query: str, dialect: str):
+def text_condition(query: str, dialect: str, indexed: bool = True):
     """PostgreSQL: full text (GIN index) with websearch syntax; elsewhere every word as a
-    substring (LIKE with %, _ and \\ escaped)."""
+    substring (LIKE with %, _ and \\ escaped). `indexed=False` writes the PostgreSQL test so
+    the GIN index cannot answer it: for a query over a few rows (the Top slot), checking
+    them is cheaper than reading the index for every match in the table."""
     if dialect == "postgresql":
-        vector: ColumnClause[Any] = literal_column("listings.search_vector")
+        vector: ColumnClause[Any] = literal_column(
+            "listings.search_vector" if indexed else "(listings.search_vector || ''::tsvector)"
+        )
         return vector.op("@@")(func.websearch_to_tsquery("simple", query))
     words = query.lower().split()[:8]
     return and_(*(Listing.search_text.like(f"%{escape_like(word)}%", escape="\\") for word in words))
@@ -195,10 +199,13 @@ def cursor_text(value: Any, listing_id: int) -> str:
     return f"{value.isoformat() if isinstance(value, datetime) else value}~{listing_id}"
 
 
-def filter_conditions(filters: Filters, dialect: str) -> list:
-    """SQL conditions for the filters (no status condition)."""
+def filter_conditions(filters: Filters, dialect: str, *, text_index: bool = True) -> list:
+    """SQL conditions for the filters (no status condition); `text_index=False`: free text
+    without its index (see text_condition)."""
     return [
-        rule.test.sql(rule.column, rule.wanted(filters.values[rule.name]), dialect)
+        text_condition(filters.values[rule.name], dialect, indexed=False)
+        if rule.test is WORDS and not text_index
+        else rule.test.sql(rule.column, rule.wanted(filters.values[rule.name]), dialect)
         for rule in RULES
         if rule.name in filters.values
     ]

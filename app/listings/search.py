@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from app.core.time import utcnow
@@ -57,9 +57,10 @@ def on_sale_conditions() -> list:
     return [Listing.status.in_(SEARCHABLE_STATUSES), seller_not_banned()]
 
 
-def matching_conditions(filters: Filters, seller_id: int | None = None) -> list:
+def matching_conditions(filters: Filters, seller_id: int | None = None, *, text_index: bool = True) -> list:
     """SQL conditions of a search: on sale, sellers not banned, the filters, one seller."""
-    conditions = [*on_sale_conditions(), *filter_conditions(filters, db.engine.dialect.name)]
+    dialect = db.engine.dialect.name
+    conditions = [*on_sale_conditions(), *filter_conditions(filters, dialect, text_index=text_index)]
     if seller_id is not None:
         conditions.append(Listing.seller_id == seller_id)
     return conditions
@@ -103,31 +104,34 @@ def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PE
     return SearchPage(rows, next_after, len(keys), False, prev_before, pages, number)
 
 
-# The Top slot reads at most this many matching Top listings (the partial index holds only
-# running Top slots, so this bounds a search's extra work whatever the table's size).
-TOP_CANDIDATES = 500
-# Which Top listings a search shows next: each search takes the next `slots` of the ring of
-# matching Top listings (ordered by id), so k Top listings share the slots in turn and each
-# is shown equally often. Per process; with several processes each turns its own ring.
+# Which Top listings a search shows next: the matching Top listings form a ring ordered by
+# id, and each search takes the next `slots` of it, so k Top listings share the slots in turn
+# and each is shown equally often. Per process; with several processes each turns its own.
 _top_turn = itertools.count()
 
 
 def top_slot(filters: Filters, slots: int) -> list[Listing]:
     """Up to `slots` running Top listings matching the search, in turn (see _top_turn), for
-    the marked slot above its results. A separate small query over the partial index
-    ix_listings_top (only running Top slots), ordered the index's way so no plan walks the
-    whole table; the search's own query and plan do not change."""
+    the marked slot above its results. A separate small query beside the unchanged search:
+    `top_until > now` lets PostgreSQL read only the partial index ix_listings_top (running Top
+    slots) and check their few rows (free text too: see text_condition), and the ring
+    position is worked out in SQL (row_number and count over the matching Top listings), so
+    only the chosen rows come back, in one query."""
     if slots <= 0:
         return []
-    conditions = [Listing.top_until > utcnow(), *matching_conditions(filters)]
-    query = select(Listing.id).where(*conditions).order_by(Listing.top_until, Listing.id).limit(TOP_CANDIDATES)
-    ring = sorted(db.session.scalars(query))
-    if not ring:
-        return []
-    start = next(_top_turn) % len(ring)
-    chosen = [ring[(start + n) % len(ring)] for n in range(min(slots, len(ring)))]
-    rows = {row.id: row for row in db.session.scalars(select(Listing).where(Listing.id.in_(chosen)))}
-    return [rows[listing_id] for listing_id in chosen if listing_id in rows]
+    conditions = [Listing.top_until > utcnow(), *matching_conditions(filters, text_index=False)]
+    ring = (
+        select(
+            Listing.id.label("id"),
+            (func.row_number().over(order_by=Listing.id) - 1).label("n"),
+            func.count().over().label("k"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    place = (ring.c.n - literal(next(_top_turn)) % ring.c.k + ring.c.k) % ring.c.k
+    query = select(Listing).join(ring, ring.c.id == Listing.id).where(place < slots).order_by(place)
+    return list(db.session.scalars(query))
 
 
 def all_keys(conditions: list, column, descending: bool, limit: int) -> list[tuple] | None:

@@ -130,6 +130,7 @@ def test_a_top_listing_takes_the_slot_above_every_search_it_matches(client, sell
     assert sorted(result_ids(html)) == sorted(c.id for c in camrys)  # still in its own place too
     assert sorted(top_ids(search(client))) == sorted([camrys[0].id, lada.id])
     assert top_ids(search(client, "price_to=6000000")) == [lada.id]
+    assert top_ids(search(client, "q=camry")) == [camrys[0].id]  # free text: PostgreSQL full text too
     assert top_ids(search(client, "q=nothing-matches-this")) == []
 
     # Sold: out of search, out of the Top slot; when the days are over, the slot is empty.
