@@ -24,7 +24,7 @@ from app.catalog.choices import (
 from app.extensions import db, limiter
 from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
-from app.listings import bp, promotions, services
+from app.listings import bp, paid, promotions, services
 from app.listings.deals import deal_ratings
 from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
@@ -276,6 +276,7 @@ def show(listing_id: int):
         status_form=DeleteForm(),
         status_label=status_label,
         promotion=promotions.owner_view(listing) if owner else None,
+        buy_form=paid.buy_form(listing) if owner else None,
     )
 
 

@@ -211,3 +211,50 @@ def test_prices_are_configured_in_tenge(app):
     assert promotions.price_kzt("listing_top_7") == app.config["PROMOTION_PRICES"]["top_7"]
     codes = [code for code, *_ in promotions.price_list()]
     assert codes == ["listing_top_1", "listing_top_3", "listing_top_7", "listing_highlight_7", "listing_raise"]
+
+
+def test_top_bought_through_payments_starts_on_the_paid_callback_and_stops_on_a_refund(app, client, auth, seller):
+    from app.models.payment import Order
+    from tests.conftest import csrf_token
+
+    car = factories.make_listing(seller)
+    factories.make_user("admin", role="admin")
+    auth.login("seller")
+    page = client.get(f"/listings/{car.id}").get_data(as_text=True)
+    assert 'id="buy-form"' in page and "Top for 3 days — 5,000" in page
+    form_token = re.search(r'name="form_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": page_token(client, f"/listings/{car.id}"), "form_token": form_token}
+    ordered = client.post(f"/listings/{car.id}/promote", data={**data, "product": "listing_top_3"})
+    assert re.search(r"/payments/orders/\d+$", ordered.location)
+    again = client.post(f"/listings/{car.id}/promote", data={**data, "product": "listing_top_3"})
+    assert again.location == ordered.location  # a double submit makes one order
+    order = db.session.scalar(db.select(Order))
+    assert [(line.product, line.target_id, line.amount) for line in order.lines] == [("listing_top_3", car.id, 500_000)]
+    assert not fresh(car).is_top  # ordered, not paid: nothing yet
+
+    checkout = f"/payments/orders/{order.id}"
+    sandbox = client.post(f"{checkout}/pay", data={"csrf_token": csrf_token(client, checkout)}).location
+    client.post(sandbox, data={"csrf_token": csrf_token(client, sandbox), "outcome": "paid"})
+    assert fresh(car).is_top
+    assert top_ids(search(client)) == [car.id]
+
+    auth.logout()
+    auth.login("admin")
+    admin_page = "/payments/admin/orders"
+    client.post(f"{admin_page}/{order.id}/refund", data={"csrf_token": csrf_token(client, admin_page)})
+    assert not fresh(car).is_top and top_ids(search(client)) == []
+
+
+def test_the_buy_form_refuses_others_and_hostile_input(client, auth, seller):
+    car = factories.make_listing(seller)
+    factories.make_user("buyer")
+    auth.login("buyer")
+    assert post(client, car, "promote", product="listing_top_3").status_code == 403
+    auth.logout()
+    auth.login("seller")
+    for product in ("listing_top_99", "", "\x00", "9" * 30):
+        assert post(client, car, "promote", product=product).status_code == 400
+    car.status = "sold"
+    db.session.commit()
+    refused = post(client, car, "promote", product="listing_top_3")
+    assert "Only a listing on sale can be promoted." in client.get(refused.location).get_data(as_text=True)

@@ -53,7 +53,12 @@ FEATURE_USES: dict[str, set[str]] = {
     "app.auth": {"app.notifications"},  # account mails
     "app.notifications": set(),
     "app.catalog": set(),
-    "app.listings": {"app.catalog", "app.notifications", "app.auth"},  # makes; alerts; bench sellers
+    "app.listings": {
+        "app.catalog",
+        "app.notifications",
+        "app.auth",
+        "app.payments",
+    },  # makes; alerts; bench sellers; promotions sold
     "app.forum": {"app.listings", "app.notifications", "app.auth"},  # listing cards; replies; roles
     "app.chat": {"app.listings", "app.notifications", "app.auth"},  # listing cards; "new message"; usernames
     "app.profile": {"app.listings", "app.forum", "app.notifications", "app.auth"},  # what a profile shows
