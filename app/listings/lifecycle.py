@@ -12,9 +12,10 @@ parameter so tests move the clock. The caller commits.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from app.core.time import utcnow
 from app.extensions import db
@@ -43,7 +44,13 @@ def claim(listing_id: int, *conditions, **values) -> bool:
     """Write `values` to the listing if it still meets `conditions`; whether it did (a
     second run, or one running beside it, finds nothing left to claim)."""
     statement = update(Listing).where(Listing.id == listing_id, *conditions).values(**values)
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
+    return updated(statement) == 1
+
+
+def updated(statement) -> int:
+    """Run an UPDATE (no ORM synchronisation: these rows are not loaded) and say how many rows it changed."""
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount
 
 
 def send_expiry_notices(now: datetime | None = None) -> int:
@@ -94,8 +101,7 @@ def clear_finished_promotions(now: datetime | None = None) -> int:
     every search) holds only the running ones; returns how many listings changed. (A past
     highlight date is harmless: cards compare it with the clock.)"""
     now = now or utcnow()
-    statement = update(Listing).where(Listing.top_until <= now).values(top_until=None)
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return updated(update(Listing).where(Listing.top_until <= now).values(top_until=None))
 
 
 def run_lifecycle(now: datetime | None = None) -> dict[str, int]:

@@ -16,9 +16,10 @@ Plain functions that add and flush; the caller (a route, or payments' fulfilment
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.time import utcnow
@@ -72,7 +73,7 @@ def free_raise(listing: Listing) -> bool:
         .values(bumped_at=now, free_raised_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:  # an UPDATE's result is a CursorResult
         return False
     set_committed_value(listing, "bumped_at", now)  # what the UPDATE wrote: no second UPDATE
     set_committed_value(listing, "free_raised_at", now)
