@@ -1,9 +1,11 @@
 """The payment flow in a real Chromium against gunicorn: checkout → the sandbox's page →
-Pay → back on the receipt, paid, with the fulfilment run once (in the server process)."""
+Pay → back on the receipt, paid, with the fulfilment run once (in the server process);
+the admin's pages on a phone; and simultaneous callbacks against the same server."""
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,22 @@ def test_the_admin_refunds_and_creates_a_promo_code_on_a_phone(open_page, shop):
     assert fits_the_screen(page)
     screenshot(page, "admin-promo-codes-phone")
     assert page.errors == []
+
+
+def test_simultaneous_paid_callbacks_activate_once(shop):
+    """A provider retrying while its first callback is still being handled: eight copies at
+    once reach gunicorn; the guarded status change lets exactly one of them fulfil."""
+    server, log = shop
+    before = log.read_text().splitlines()
+    order = make_order(make_user("buyer"), amount=payments.tenge(3000), target_id=5)
+    order.provider, order.provider_ref = "sandbox", f"sbx_race_{order.id}"
+    db.session.commit()
+    body, headers = callback_for(order)
+
+    def send(_):
+        return requests.post(server.url + "/payments/callback/sandbox", data=body, headers=headers, timeout=30)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(send, range(8)))
+    assert sorted(answer.json()["result"] for answer in answers) == ["applied"] + ["repeated"] * 7
+    assert log.read_text().splitlines()[len(before) :] == [f"fulfil {order.lines[0].id} 5"]
