@@ -9,7 +9,7 @@ PORT ?= 5000
 export HOST PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev test lint fmt messages translations migrate db-upgrade seed createadmin clean icons
+.PHONY: help run jobs-status install install-dev test lint fmt messages translations migrate db-upgrade seed createadmin clean icons
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,8 +34,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install-dev: $(VENV)/.dev node_modules/.package-lock.json ## Install test and lint tools too (and axe-core via npm ci)
 
-run: install db-upgrade seed ## Set up everything and serve http://localhost:5000 (HOST, PORT)
+run: install db-upgrade seed ## Set up everything and serve http://localhost:5000 (HOST, PORT); jobs and the scheduler run with it
 	$(BIN)/python run.py
+
+jobs-status: install ## The last run of each periodic task, and the job queue's length
+	$(FLASK) jobs status
 
 db-upgrade: install ## Apply migrations (flask db upgrade)
 	$(FLASK) db upgrade
@@ -151,12 +154,12 @@ restore: ## (docker) Replace the database and uploads with a backup: make restor
 	db=$(BACKUP_DIR)/db-$$ts.dump; up=$(BACKUP_DIR)/uploads-$$ts.tar.gz; \
 	[ -n "$$ts" ] && [ -s "$$db" ] && [ -s "$$up" ] || { echo "no complete backup $$ts in $(BACKUP_DIR)/" >&2; exit 1; }; \
 	echo "restoring $$db and $$up"; \
-	$(COMPOSE) stop web; \
+	$(COMPOSE) stop web worker scheduler; \
 	$(COMPOSE) exec -T db sh -c 'dropdb -h /var/run/postgresql -U "$$POSTGRES_USER" --if-exists --force "$$POSTGRES_DB" && createdb -h /var/run/postgresql -U "$$POSTGRES_USER" "$$POSTGRES_DB"'; \
 	$(COMPOSE) exec -T db sh -c 'pg_restore -h /var/run/postgresql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --no-owner --exit-on-error' < "$$db"; \
 	$(COMPOSE) run --rm --no-deps -T --entrypoint sh web -c 'find /app/uploads -mindepth 1 -delete && tar -C /app/uploads -xzf -' < "$$up"; \
 	$(COMPOSE) run --rm --no-deps -T web flask cache clear; \
-	$(COMPOSE) up -d --wait --wait-timeout 120 web; \
+	$(COMPOSE) up -d --wait --wait-timeout 120 web worker scheduler; \
 	echo "restored $$ts"
 
 init-ssl: ## (docker) First Let's Encrypt certificate for DOMAIN (CERTBOT_STAGING=1 to test, FORCE=1 to renew)

@@ -59,6 +59,11 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def env_seconds(name: str, default: str) -> list[int]:
+    """A comma-separated list of whole seconds ("10,60,300"); unset or empty: `default`."""
+    return [int(item) for item in (os.environ.get(name) or default).split(",") if item.strip()]
+
+
 def sqlite_url(name: str) -> str:
     return f"sqlite:///{BASE_DIR / 'instance' / name}"
 
@@ -124,6 +129,27 @@ class Config:
     CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 5000)
     CACHE_CATALOG_SECONDS = env_int("CACHE_CATALOG_SECONDS", 300)  # select options, city names, filter forms
     CACHE_FORUM_SECONDS = env_int("CACHE_FORUM_SECONDS", 10)  # anonymous visitors' post and topic lists
+    # Background jobs (app/core/jobs.py, docs/architecture.md "Jobs"): an RQ queue on this
+    # Redis, run by `flask jobs worker`. Empty: each job runs in the process that queued it,
+    # right after the commit (make run on a fresh machine, the tests).
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
+    # The queue's name; empty: the Socket.IO channel's (derived from DATABASE_URL), so two
+    # stacks sharing one Redis never run each other's jobs.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "")
+    # A failed job is tried again after each of these waits (seconds): 5 retries over ~1.5 h.
+    JOBS_RETRY_INTERVALS = env_seconds("JOBS_RETRY_INTERVALS", "10,60,300,900,3600")
+    JOBS_TIMEOUT = env_int("JOBS_TIMEOUT", 300)
+    # The scheduler (`flask jobs scheduler`) looks for due periodic tasks this often (seconds)
+    # and touches SCHEDULER_HEARTBEAT_FILE each time (its container's health check).
+    SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
+    SCHEDULER_HEARTBEAT_FILE = os.environ.get("SCHEDULER_HEARTBEAT_FILE", "")
+    # `python run.py` (make run) runs the scheduler in its own process too.
+    SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", False)
+    # Periodic clean-up: listing_views rows only stop a visitor being counted twice a day.
+    LISTING_VIEWS_KEEP_DAYS = env_int("LISTING_VIEWS_KEEP_DAYS", 30)
+    # An uploaded file no row names is deleted once it is this old (an upload in progress,
+    # or a forum picture not yet posted, is younger).
+    ORPHAN_UPLOAD_HOURS = env_int("ORPHAN_UPLOAD_HOURS", 24)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -190,6 +216,7 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = False  # the reloader would fork under Socket.IO; set FLASK_DEBUG to opt in
     TEMPLATES_AUTO_RELOAD = True
+    SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", True)
 
 
 class TestingConfig(Config):
@@ -203,6 +230,7 @@ class TestingConfig(Config):
     CACHE_REDIS_URL = None
     CACHE_CATALOG_SECONDS = 0
     CACHE_FORUM_SECONDS = 0
+    JOBS_REDIS_URL = ""  # in-process jobs; tests/jobs give their own worker processes a queue
     MAIL_TO_LOG = True
     SERVER_NAME = None
     # Tests written against the English texts get English when they ask for no language;

@@ -72,7 +72,26 @@ def log_gc_pauses(threshold_ms: float) -> None:
 if os.environ.get("GARAGE_GC_LOG_MS"):
     log_gc_pauses(float(os.environ["GARAGE_GC_LOG_MS"]))
 
+
+def start_background_work() -> None:
+    """make run is one command: the scheduler runs in this process (SCHEDULER_IN_PROCESS),
+    and when jobs go to Redis (JOBS_REDIS_URL) a worker runs beside it, stopped with it."""
+    if app.config["SCHEDULER_IN_PROCESS"]:
+        from app.core.scheduler import start_in_background
+        from app.schedule import SCHEDULE
+
+        start_in_background(app, SCHEDULE)
+    if app.config["JOBS_REDIS_URL"]:
+        import atexit
+        import subprocess
+        import sys
+
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"])  # noqa: S603
+        atexit.register(worker.terminate)
+
+
 if __name__ == "__main__":
+    start_background_work()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104

@@ -1,4 +1,5 @@
-"""Command-line tools: `flask seed`, `flask createadmin`."""
+"""Command-line tools: `flask seed`, `flask createadmin`, and `flask jobs` (the worker, the
+scheduler, their status)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from sqlalchemy import select
 from app.auth import services as accounts
 from app.auth.passwords import password_problem
 from app.auth.validators import normalize_username, username_problem
+from app.core import jobs, scheduler
 from app.core.demo import demo_loaders
 from app.core.time import utcnow
 from app.extensions import db
 from app.models import DealerProfile, User
+from app.schedule import SCHEDULE
 
 DEMO_USERS = [
     # username, email, role, display name, city
@@ -97,6 +100,60 @@ def createadmin_command(username: str, email: str, password: str | None):
     click.echo(f"administrator {user.username} created")
 
 
+@click.group("jobs")
+def jobs_group():
+    """Background jobs: the worker, the scheduler of periodic tasks (docs/architecture.md)."""
+
+
+@jobs_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool):
+    """Run queued jobs (JOBS_REDIS_URL) until stopped; retries come back when due."""
+    jobs.work(current_app._get_current_object(), burst=burst)
+
+
+@jobs_group.command("scheduler")
+@click.option("--once", is_flag=True, help="One tick: claim and enqueue what is due, then stop.")
+@with_appcontext
+def scheduler_command(once: bool):
+    """Enqueue each periodic task once per period (several schedulers may run)."""
+    loop = scheduler.Scheduler(current_app._get_current_object(), SCHEDULE)
+    loop.stop_on_signals()
+    click.echo(f"scheduler started: {len(SCHEDULE)} tasks, a tick every {current_app.config['SCHEDULER_TICK']} s")
+    loop.run(once=once)
+
+
+@jobs_group.command("status")
+@with_appcontext
+def status_command():
+    """The last run of each periodic task, and the queue's length."""
+    runs = {run.task: run for run in scheduler.latest_runs()}
+    for task in SCHEDULE:
+        run = runs.get(task.name)
+        if run is None:
+            click.echo(f"{task.name:<24} never run")
+            continue
+        finished = run.finished_at.isoformat(" ", "seconds") if run.finished_at else "not finished"
+        click.echo(f"{task.name:<24} slot {run.slot.isoformat(' ', 'minutes')}  {finished}  {run.outcome}")
+    queue = jobs.job_queue(current_app._get_current_object())
+    click.echo(f"queue {queue.name}: {queue.count} waiting" if queue is not None else "no queue: jobs run in-process")
+
+
+@jobs_group.command("run")
+@click.argument("name")
+@with_appcontext
+def run_command(name: str):
+    """Run one periodic task now, in this process (outside its schedule)."""
+    task = next((task for task in SCHEDULE if task.name == name), None)
+    if task is None:
+        raise click.BadParameter(f"not one of: {', '.join(t.name for t in SCHEDULE)}", param_hint="name")
+    outcome = task.run()
+    db.session.commit()
+    click.echo(f"{name}: {outcome}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(createadmin_command)
+    app.cli.add_command(jobs_group)

@@ -13,9 +13,12 @@ from __future__ import annotations
 import io
 import secrets
 import threading
+import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -202,6 +205,25 @@ def monkey_patched() -> bool:
 
 
 image_pool = ImagePool()
+
+
+def delete_orphans(kind: str, referenced: Callable[[set[str]], set[str]], older_than: timedelta) -> int:
+    """Delete the files of `kind` older than `older_than` whose picture no row names
+    (`referenced(names)` answers which of `names` are still used); returns how many files.
+    Younger files are left alone: an upload in progress, a forum picture not yet posted."""
+    folder = storage().path(kind)
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    old = [path for path in folder.iterdir() if path.is_file() and path.stat().st_mtime < cutoff]
+    by_name: dict[str, list[Path]] = {}
+    for path in old:
+        by_name.setdefault(path.stem.rpartition("_")[0] or path.stem, []).append(path)
+    used = referenced(set(by_name)) if by_name else set()
+    orphans = [path for name, paths in by_name.items() if name not in used for path in paths]
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    return len(orphans)
 
 
 def delete_image(kind: str, name: str | None) -> None:

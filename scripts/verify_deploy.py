@@ -17,6 +17,8 @@ JSON state file:
   persisted  after a restart or a restore: the accounts sign in and the picture is served
   absent     after the data was dropped: the accounts are gone
   ratelimit  failed sign-ins are answered with 429
+  mailqueued, maildelivered  a reset mail asked while the worker is stopped waits, and
+             reaches the SMTP sink once the worker is started again
 
 Each check prints one line; the first failure raises and the process exits non-zero.
 """
@@ -301,7 +303,7 @@ def check_reset_mail_links(args, username: str) -> None:
         after = logs.stdout.rsplit(f"mail to {email}", 1)
         links = re.findall(r"(https?://\S+/auth/reset/\S+)", after[1]) if len(after) == 2 else []
         time.sleep(0.5)
-    check(bool(links), "the reset mail was sent (read from the web log: MAIL_TO_LOG)")
+    check(bool(links), "the reset mail was sent (read from the mail sink's log)")
     check(links[0].startswith(args.base + "/auth/reset/"), f"the reset link starts with SITE_URL ({args.base})", links)
 
 
@@ -725,12 +727,48 @@ def phase_ratelimit(args, state: dict) -> None:
     check(429 in flood, "nginx limits a flood of requests to the sign-up page", flood)
 
 
+# --- jobs: a mail queued while the worker is stopped goes out once it is back -----------------
+
+
+def ask_reset(args, username: str) -> None:
+    visitor = Visitor(args.base)
+    data = {"csrf_token": visitor.csrf("/auth/reset"), "email": f"{username}@verify.example"}
+    response = visitor.post("/auth/reset", "/auth/reset", data=data)
+    check(response.status_code == 302, f"a reset mail asked for {username}", response.status_code)
+
+
+def mails_to(args, username: str) -> list[str]:
+    """The reset links the mail sink received for `username` (its log: --logs-cmd)."""
+    logs = subprocess.run(args.logs_cmd, shell=True, capture_output=True, text=True, timeout=60, check=False)  # noqa: S602
+    mails = [mail for mail in logs.stdout.split("mail to ")[1:] if mail.startswith(f"{username}@verify.example:")]
+    return [link for mail in mails for link in re.findall(r"(https?://\S+/auth/reset/\S+)", mail)[:1]]
+
+
+def phase_mailqueued(args, state: dict) -> None:
+    username = state["users"]["bob"]
+    ask_reset(args, username)
+    time.sleep(5)
+    check(mails_to(args, username) == [], "with the worker stopped the mail waits in the queue")
+
+
+def phase_maildelivered(args, state: dict) -> None:
+    username = state["users"]["bob"]
+    deadline = time.monotonic() + 90
+    while not mails_to(args, username) and time.monotonic() < deadline:
+        time.sleep(1)
+    links = mails_to(args, username)
+    check(len(links) == 1, "the worker, back, delivered the queued mail to the SMTP sink once", links)
+    check(links[0].startswith(args.base + "/auth/reset/"), "with a reset link from SITE_URL", links)
+
+
 PHASES = {
     "site": phase_site,
     "scaled": phase_scaled,
     "persisted": phase_persisted,
     "absent": phase_absent,
     "ratelimit": phase_ratelimit,
+    "mailqueued": phase_mailqueued,
+    "maildelivered": phase_maildelivered,
 }
 
 
@@ -746,7 +784,7 @@ def main() -> int:
     parser.add_argument("--chat-events", action="store_true", help="send_message exists: exchange a message")
     parser.add_argument("--chat-unread", action="store_true", help="the server sends unread_count on connect")
     parser.add_argument("--metrics-cmd", help="a shell command printing /metrics from inside the network")
-    parser.add_argument("--logs-cmd", help="a shell command printing the web container's log (mails, MAIL_TO_LOG)")
+    parser.add_argument("--logs-cmd", help="a shell command printing the mails sent (the mail sink's log)")
     parser.add_argument("--compose-cmd", help="docker compose with its project (the web containers' logs, exec)")
     parser.add_argument("--messages-metric", action="store_true", help="chat counts MESSAGES_SENT")
     parser.add_argument("--listings", action="store_true", help="listing photos exist")

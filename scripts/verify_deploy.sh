@@ -14,7 +14,9 @@
 #   5. two web containers (WEB_REPLICAS=2): nginx's routing cookie keeps a browser on one,
 #      users on different containers chat live, a forum edit through one container shows
 #      through the other at once (the shared Redis cache)
-#   6. `docker compose restart web`: nothing lost
+#   6. `docker compose restart web`: nothing lost; then jobs: a reset mail asked while the
+#      worker is stopped reaches the SMTP sink (the mailsink service) once the worker is
+#      started; two schedulers ran each task once
 #   7. `make backup`, drop every volume, `make restore`: everything back
 #   8. failed sign-ins answered with 429
 # `docker compose down -v` always runs (trap). Every wait is bounded. Only 127.0.0.1 is contacted.
@@ -30,7 +32,7 @@ HTTPS_PORT=${VERIFY_HTTPS_PORT:-18543}
 PY=$ROOT/.venv/bin/python
 WORK=$(mktemp -d /tmp/garage-verify.XXXXXX)
 ENV_FILE=$WORK/env
-COMPOSE_CMD="docker compose -p $PROJECT --env-file $ENV_FILE"
+COMPOSE_CMD="docker compose -p $PROJECT --env-file $ENV_FILE --profile mailsink"
 read -r -a COMPOSE <<<"$COMPOSE_CMD"
 PHASE=start
 
@@ -86,7 +88,12 @@ NGINX_BIND=127.0.0.1
 NGINX_HTTP_PORT=$HTTP_PORT
 NGINX_HTTPS_PORT=$HTTPS_PORT
 LOGIN_ADDRESS_LIMIT=10 per 10 minutes
-MAIL_TO_LOG=1
+MAIL_TO_LOG=0
+MAIL_SERVER=mailsink
+MAIL_PORT=1025
+MAIL_USE_TLS=false
+SCHEDULER_REPLICAS=2
+SCHEDULER_TICK=2
 WEB_IMAGE=garage-web:verify
 WEB_REPLICAS=2
 EOF
@@ -147,7 +154,7 @@ checker() {
   grep -rq 'MESSAGES_SENT' app/chat/ 2>/dev/null && flags+=(--messages-metric)
   timeout 300 "$PY" scripts/verify_deploy.py "$1" --base "https://localhost:$HTTPS_PORT" \
     --http "http://localhost:$HTTP_PORT" --cafile "$WORK/nginx-ca.pem" --state "$WORK/state.json" \
-    --metrics-cmd "$METRICS_CMD" --logs-cmd "$COMPOSE_CMD logs --no-color web" --compose-cmd "$COMPOSE_CMD" \
+    --metrics-cmd "$METRICS_CMD" --logs-cmd "$COMPOSE_CMD logs --no-color mailsink" --compose-cmd "$COMPOSE_CMD" \
     "${flags[@]}"
 }
 
@@ -171,6 +178,21 @@ took=$(($(date +%s) - stop_started))
 echo "gunicorn shut down cleanly on SIGTERM; restart took ${took}s"
 wait_healthy
 checker persisted
+
+PHASE="jobs and schedulers"
+log "jobs: a mail queued while the worker is stopped goes out when it starts; two schedulers, one run per task"
+"${COMPOSE[@]}" stop worker
+checker mailqueued
+"${COMPOSE[@]}" start worker
+checker maildelivered
+schedulers=$("${COMPOSE[@]}" ps -q scheduler | wc -l)
+[ "$schedulers" = 2 ] || die "expected 2 scheduler containers, found $schedulers"
+tasks=$("${COMPOSE[@]}" exec -T web python -c 'from app.schedule import SCHEDULE; print(len(SCHEDULE))' | tr -d '\r')
+claims=$("${COMPOSE[@]}" logs --no-color scheduler | grep -c ": claimed " || true)
+[ "$claims" = "$tasks" ] || die "$tasks periodic tasks, but the two schedulers claimed $claims slots"
+"${COMPOSE[@]}" exec -T web flask jobs status | tee "$WORK/jobs-status"
+grep -q "not finished\|never run" "$WORK/jobs-status" && die "a periodic task did not run"
+echo "two schedulers ticking every 2 s: $claims claims for $tasks tasks, each run finished once"
 
 PHASE="backup and restore"
 log "make backup"

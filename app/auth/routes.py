@@ -165,6 +165,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.send_password_reset(form.email.data)
+        db.session.commit()  # the mail is a job, queued by the commit
         flash(
             _("If an account uses %(email)s, we have sent it a link to reset the password.", email=form.email.data),
             "info",
@@ -215,5 +216,6 @@ def resend_confirmation():
     """Send the confirmation mail again (5 an hour) and go back to the page it was asked from."""
     if current_user.email_confirmed_at is None:
         services.send_confirmation(current_user)
+        db.session.commit()  # the mail is a job, queued by the commit
         flash(_("We have sent the confirmation link again to %(email)s.", email=current_user.email), "info")
     return redirect(safe_next(request.form.get("next")) or url_for("profile.settings"))

@@ -61,9 +61,12 @@ def banned_sellers(seller_ids: set[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def tell_favouriters(listing: Listing, kind: str, details: dict | None = None) -> None:
-    """Notify everyone who saved the listing (not its seller) of a price drop or a sale;
-    `details` (prices) are shown in each reader's language (notifications.describe)."""
+def tell_favouriters(listing_id: int, kind: str, details: dict | None = None) -> None:
+    """A job: notify everyone who saved the listing (not its seller) of a price drop or a
+    sale; `details` (prices) are shown in each reader's language (notifications.describe)."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        return
     user_ids = db.session.scalars(select(Favorite.user_id).where(Favorite.listing_id == listing.id))
     payload = {"title": listing.title, "url": listing_url(listing.id), "listing_id": listing.id, **(details or {})}
     for user_id in user_ids:

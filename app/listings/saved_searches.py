@@ -1,5 +1,6 @@
 """Saved searches: a member keeps a filter set (up to MAX_SAVED_SEARCHES) and is notified
-when a new listing matches it. The caller commits."""
+when a new listing matches it (`alert_saved_searches`, a job queued when a listing goes on
+sale). The caller commits."""
 
 from __future__ import annotations
 
@@ -49,9 +50,12 @@ def save_search(user: User, filters: Filters, name: str) -> SavedSearch | None:
     return saved
 
 
-def alert_saved_searches(listing: Listing) -> int:
-    """Notify owners of saved searches the new listing matches; only searches naming its
-    make or no make are read. Returns how many were told."""
+def alert_saved_searches(listing_id: int) -> int:
+    """A job, after a listing goes on sale: notify owners of saved searches it matches
+    (only searches naming its make or no make are read). Returns how many were told."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or not listing.is_public:
+        return 0
     query = select(SavedSearch).where(
         or_(SavedSearch.brand_id == listing.brand_id, SavedSearch.brand_id.is_(None)),
         SavedSearch.user_id != listing.seller_id,

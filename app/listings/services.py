@@ -13,9 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
+from app.core.jobs import enqueue
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings.copies import refresh_copies
@@ -60,7 +61,7 @@ def create_listing(seller: User, data: dict[str, Any], *, draft: bool = False) -
     db.session.add(listing)
     db.session.flush()
     if not draft:
-        alert_saved_searches(listing)
+        enqueue(alert_saved_searches, listing.id)
     return listing
 
 
@@ -79,7 +80,7 @@ def publish(listing: Listing) -> bool:
     listing.created_at = listing.bumped_at = utcnow()
     start_lifetime(listing)
     db.session.flush()
-    alert_saved_searches(listing)
+    enqueue(alert_saved_searches, listing.id)
     return True
 
 
@@ -97,7 +98,7 @@ def update_listing(listing: Listing, data: dict[str, Any]) -> None:
         if listing.price_kzt < old_kzt and listing.status in SEARCHABLE_STATUSES:
             # numbers, not text: each reader sees the prices in their own language
             prices = {"old_price": old_price, "old_currency": old_currency, "new_price": listing.price}
-            tell_favouriters(listing, "price_drop", {**prices, "currency": listing.currency})
+            enqueue(tell_favouriters, listing.id, "price_drop", {**prices, "currency": listing.currency})
     db.session.flush()
 
 
@@ -130,7 +131,7 @@ def change_status(listing: Listing, action: str) -> bool:
     if action == "activate" and (listing.expires_at is None or listing.expires_at <= utcnow()):
         start_lifetime(listing)
     if action == "sold":
-        tell_favouriters(listing, "sold")
+        enqueue(tell_favouriters, listing.id, "sold")
     db.session.flush()
     return True
 
@@ -154,3 +155,11 @@ def record_view(listing: Listing, visitor: str) -> bool:
         return False
     db.session.execute(update(Listing).where(Listing.id == listing.id).values(views=Listing.views + 1))
     return True
+
+
+def prune_views() -> str:
+    """Forget the listing_views rows older than LISTING_VIEWS_KEEP_DAYS (a periodic task):
+    a row only stops a visitor being counted twice on one day; the count is `listings.views`."""
+    cutoff = utcnow().date() - timedelta(days=current_app.config["LISTING_VIEWS_KEEP_DAYS"])
+    deleted = db.session.execute(delete(ListingView).where(ListingView.day < cutoff)).rowcount
+    return f"{deleted or 0} listing views from before {cutoff.isoformat()} deleted"

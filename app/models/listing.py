@@ -258,6 +258,7 @@ class ListingView(db.Model):
     `visitor` is "u<id>" for members, or a hash of address and browser for guests."""
 
     __tablename__ = "listing_views"
+    __table_args__ = (Index("ix_listing_views_day", "day"),)  # the periodic prune of old days
 
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
     visitor: Mapped[str] = mapped_column(String(64), primary_key=True)

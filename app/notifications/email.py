@@ -1,17 +1,21 @@
 """Sending email: to the log in development and tests, through SMTP in production.
 
-SMTP runs in a background thread (a greenlet under gevent), so no page waits for it.
+Every mail is a job (app/core/jobs.py), queued when the transaction commits: no page
+waits for SMTP, and with a queue a worker delivers it, trying again while the mail server
+is unreachable or answers "try later" (4xx); a restart of the site or the worker loses
+nothing. A refusal that would repeat (5xx: no such mailbox) is logged, not retried.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+
+from app.core.jobs import enqueue
 
 log = logging.getLogger("garage.mail")
 # Tests read what would have been sent from here.
@@ -44,6 +48,14 @@ def build_message(app: Flask, to: str, subject: str, body: str) -> EmailMessage:
 
 
 def send_email(to: str, subject: str, body: str) -> None:
+    """Mail `to` once the transaction commits (the text is written now, in the caller's
+    language). A route that only reads must still commit for the mail to leave."""
+    enqueue(deliver_mail, to, subject, body)
+
+
+def deliver_mail(to: str, subject: str, body: str) -> None:
+    """The job: write the mail to the log (MAIL_TO_LOG or no MAIL_SERVER) or send it by
+    SMTP. A temporary failure raises, so the queue tries again later."""
     app = current_app._get_current_object()
     message = build_message(app, to, subject, body)
     if app.config["MAIL_TO_LOG"] or not app.config["MAIL_SERVER"]:
@@ -51,25 +63,38 @@ def send_email(to: str, subject: str, body: str) -> None:
         del outbox[:-100]
         log.info("mail to %s: %s\n%s", to, subject, body)
         return
-    threading.Thread(target=deliver, args=(app, message), daemon=True).start()
-
-
-def deliver(app: Flask, message: EmailMessage) -> None:
-    config = app.config
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail to %s", message["To"])
+        smtp_send(app, message)
+    except smtplib.SMTPException as error:
+        if not refused_for_good(error):
+            raise
+        log.error("mail to %s refused for good: %s", to, error)
+        return
+    log.info("mail to %s sent: %s", to, subject)
 
 
-def send_notification_email(to: str, kind: str, payload: dict, language: str | None = None) -> None:
-    """Mail a notification the user opted into, in their `language`; links are made absolute
-    with SITE_URL."""
+def smtp_send(app: Flask, message: EmailMessage) -> None:
+    config = app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+
+
+def refused_for_good(error: smtplib.SMTPException) -> bool:
+    """A 5xx answer about this address or message: sending it again would be refused again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
+def mail_notification(to: str, kind: str, payload: dict, language: str | None = None) -> None:
+    """The job for a notification the user opted to get by mail: written in their
+    `language`, links made absolute with SITE_URL, then delivered."""
     from app.i18n.locale import recipient_language
 
     with recipient_language(language):
@@ -88,4 +113,4 @@ def send_described(to: str, kind: str, payload: dict) -> None:
     if info["url"]:
         lines += ["", site_url(info["url"])]
     lines += ["", _("You get these emails because you asked for them in your notification settings.")]
-    send_email(to, _("Garage: %(title)s", title=info["title"]), "\n".join(lines))
+    deliver_mail(to, _("Garage: %(title)s", title=info["title"]), "\n".join(lines))

@@ -1,9 +1,9 @@
 """Creating and reading notifications. Any feature calls `notify`; the caller commits.
 
 `notify` respects the recipient's settings: a kind switched off is not stored at all,
-and a kind with email opted into is also mailed. The live push (how many arrived, to the
-user's Socket.IO room) and the emails happen only after the transaction commits, so
-nobody hears of a notification that was rolled back.
+and a kind with email opted into is also mailed (a job, app/core/jobs.py). The live push
+(how many arrived, to the user's Socket.IO room) and the mail happen only after the
+transaction commits, so nobody hears of a notification that was rolled back.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, cast
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
 
 from app.core.after_commit import after_commit
+from app.core.jobs import enqueue
 from app.core.realtime import user_room
 from app.core.time import utcnow
 from app.extensions import db, socketio
 from app.models import Notification, NotificationSetting, User
-from app.notifications.email import send_notification_email
+from app.notifications.email import mail_notification
 
 KINDS = (
     "message",  # new chat message while the conversation is not open
@@ -80,7 +80,7 @@ def notify(user_id: int, kind: str, payload: dict[str, Any]) -> Notification | N
         query = select(User.email, User.locale).where(User.id == user_id, User.email_confirmed_at.is_not(None))
         recipient = db.session.execute(query).first()
         if recipient:  # mailed in the recipient's language, not the one of who caused it
-            after_commit("notifications.email", (*recipient, kind, dict(payload)), deliver=send_emails)
+            enqueue(mail_notification, recipient.email, kind, dict(payload), recipient.locale)
     return notification
 
 
@@ -154,18 +154,6 @@ def push_arrivals(user_ids: list[int]) -> None:
     """After commit (no SQL here): tell each user how many arrived; the page adds them to its badge."""
     for user_id, new in Counter(user_ids).items():
         socketio.emit("notification", {"new": new}, to=user_room(user_id))
-
-
-def send_emails(emails: list[tuple[str, str | None, str, dict]]) -> None:
-    """After commit: mail the notifications their recipients opted into, each in its
-    recipient's language."""
-    if not has_app_context():
-        return
-    for to, language, kind, payload in emails:
-        try:
-            send_notification_email(to, kind, payload, language)
-        except Exception:  # a mail problem must never break the page that notified
-            current_app.logger.exception("could not queue notification mail to %s", to)
 
 
 def unread_badge(user: User) -> int:

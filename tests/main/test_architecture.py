@@ -45,7 +45,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.payments",
         ),
     ),
-    ("factory", ("app", "app.cli")),
+    # Wiring: create_app, the CLI, and the one table of periodic tasks (it names features' functions).
+    ("factory", ("app", "app.cli", "app.schedule")),
 )
 
 # Features use one another only as declared here: {feature: the features it may import}.
