@@ -13,13 +13,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import observability
-from app.inputs import CleanRequest, PathConverter, PathSegmentConverter
+from app.inputs import CleanRequest, PathConverter, PathSegmentConverter, read_json_forms_as_text
 from config import CONFIGS, Config, ProductionConfig
 
 
 def create_app(config: type[Config] | str | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = CleanRequest  # every query argument, form field and JSON value cleaned
+    read_json_forms_as_text()  # a JSON body fills a form with its text values only
     config_class = resolve_config(config)
     if config_class is ProductionConfig:
         ProductionConfig.check()

@@ -1,10 +1,13 @@
 """Double submits and lost edits.
 
-Creations (a listing, a topic, a reply, a review, a report) carry a one-time token in a
-hidden field (`FormTokenField`). `claim_token()` records it in `form_submissions` in the
-same transaction as the new row; a second submit of the token - a double click, a resent
-form, two requests at once - finds it taken (the primary key: the second INSERT waits for
-the first transaction and then fails) and is sent to what the first one made.
+Creations (a listing, a topic, a reply, a review, a report, a saved search, a moderator's
+warning or ban, a forum category, a static page) carry a one-time token in a hidden field
+(`FormTokenField`); a form posted without one - a script, a page kept open from before -
+is refused with "The form has expired" and shown again with a fresh token, what was typed
+kept. `claim_token()` records the token in `form_submissions` in the same transaction as
+the new row; a second submit of the token - a double click, a resent form, two requests at
+once - finds it taken (the primary key: the second INSERT waits for the first transaction
+and then fails) and is sent to what the first one made.
 
 Edits (a listing, a post, a profile) carry the version they were opened at
 (`EditVersionField`). `claim_edit()` raises the row's version only if it is still the one
@@ -25,7 +28,7 @@ from flask_login import current_user
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import InputRequired, Regexp
 
 from app.core.time import utcnow
 from app.extensions import db
@@ -46,12 +49,19 @@ def new_token() -> str:
 
 
 class FormTokenField(HiddenField):
-    """A hidden one-time token: a fresh one each time the empty form is shown, the posted
-    one kept when a refused form is shown again."""
+    """A hidden one-time token, required: a fresh one each time the empty form is shown, the
+    posted one kept when a form refused for another reason is shown again. A missing or
+    malformed token fails the form with EXPIRED_FORM (bootstrap-flask's render_form shows a
+    hidden field's errors; hand-written forms use the `form_token` macro) and the form
+    comes back with a fresh token, so sending it again works."""
 
     def __init__(self, **kwargs):
-        validators = [Optional(), Regexp(TOKEN_PATTERN.pattern, message=EXPIRED_FORM)]
+        validators = [InputRequired(message=EXPIRED_FORM), Regexp(TOKEN_PATTERN.pattern, message=EXPIRED_FORM)]
         super().__init__(validators=validators, default=new_token, **kwargs)
+
+    def post_validate(self, form, validation_stopped) -> None:
+        if self.errors:
+            self.raw_data, self.data = [], new_token()
 
 
 class EditVersionField(HiddenField):
@@ -62,10 +72,9 @@ def claim_token(token: str) -> Response | None:
     """Take `token` for the signed-in member within the current transaction. None: go on
     and create (then `record_result(token, url)` and commit). A response: the token was
     used already; the transaction is rolled back and the member is sent to what the
-    first submit made. A form without a token (a script, a page from before tokens) is
-    not checked."""
+    first submit made. The form's FormTokenField has refused a missing token already."""
     if not token:
-        return None
+        abort(400, str(EXPIRED_FORM))
     submission = FormSubmission(token=token, user_id=current_user.id, created_at=utcnow())
     db.session.add(submission)
     try:

@@ -101,28 +101,34 @@ def open_verified(data: bytes, max_pixels: int, largest_side: int) -> Image.Imag
     if not data:
         raise ImageRejected(_l("The file is empty."))
     Image.MAX_IMAGE_PIXELS = max_pixels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # A broken EXIF block: the picture is fine, only its orientation is unknown.
+        warnings.filterwarnings("ignore", "Corrupt EXIF", UserWarning)
+        return flatten(ImageOps.exif_transpose(decode(data, max_pixels, largest_side)))
+
+
+def decode(data: bytes, max_pixels: int, largest_side: int) -> Image.Image:
+    """The picture in `data`, loaded, or ImageRejected with the reason."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in ACCEPTED_FORMATS:
-                raise ImageRejected(_l("Only JPEG, PNG, WebP or GIF pictures are accepted."))
-            width, height = probe.size
-            if width * height > max_pixels:
-                raise ImageRejected(_l("The picture is too large (too many pixels)."))
-            probe.verify()  # structural check; the object is unusable afterwards
-            image = Image.open(io.BytesIO(data))
-            if image.format == "JPEG":
-                image.draft("RGB", (largest_side, largest_side))
-            image.load()
+        probe = Image.open(io.BytesIO(data))
+        if probe.format not in ACCEPTED_FORMATS:
+            raise ImageRejected(_l("Only JPEG, PNG, WebP or GIF pictures are accepted."))
+        width, height = probe.size
+        if width * height > max_pixels:
+            raise ImageRejected(_l("The picture is too large (too many pixels)."))
+        probe.verify()  # structural check; the object is unusable afterwards
+        image = Image.open(io.BytesIO(data))
+        if image.format == "JPEG":
+            image.draft("RGB", (largest_side, largest_side))
+        image.load()
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(_l("The picture is too large (too many pixels).")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected(_l("This file is not a picture we can read.")) from None
-    image = ImageOps.exif_transpose(image)
-    return flatten(image)
+    return image
 
 
 def flatten(image: Image.Image) -> Image.Image:

@@ -327,8 +327,10 @@ def check_listing_photo(seller: Visitor, anonymous: Visitor) -> str:
     html = seller.get("/listings/new").text
     brand = first_id(seller, "/catalog/brands")
     region = first_id(seller, "/catalog/regions")
+    form_token = re.search(r'name="form_token"[^>]*value="([^"]+)"', html)
     data = {
         "csrf_token": seller.csrf("/listings/new"),
+        "form_token": form_token.group(1) if form_token else "",  # one-time: double submit safe
         "brand_id": brand,
         "model_id": first_id(seller, f"/catalog/brands/{brand}/models"),
         "generation_id": "",

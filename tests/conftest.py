@@ -7,6 +7,7 @@ SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -21,7 +22,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from flask import g
+from flask import g, request_finished
+from flask import request as current_request
 
 ROOT = Path(__file__).resolve().parent.parent
 TMP = Path(tempfile.mkdtemp(prefix="garage-tests-"))
@@ -87,6 +89,72 @@ def empty_tables() -> None:
                 connection.execute(text(f"DELETE FROM {table}"))
 
 
+# --- no unhandled error anywhere in the run ---------------------------------------------
+# Every test fails when, while it ran, the app logged a traceback (an unhandled error in a
+# view, a socket event, a job...), answered a 500, or a live server it talked to wrote a
+# traceback to its log. A test that provokes one on purpose says so with
+# `@pytest.mark.logs_errors("why")` and then must provoke at least one.
+
+SERVER_LOGS_READ: dict[Path, int] = {}  # how much of each live server's log was checked
+LAST_TEST = ["(none)"]
+
+
+class LoggedErrors(logging.Handler):
+    """Records logged with a traceback, and 500 answers, while one test runs."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.found.append(f"logged by {record.name}: {record.getMessage()} ({record.exc_info[1]!r})")
+
+    def response(self, sender, response, **extra) -> None:
+        if response.status_code >= 500 and response.status_code != 503:  # 503: a planned refusal
+            self.found.append(f"answered {response.status_code} to {current_request.method} {current_request.path}")
+
+
+def server_log_tracebacks() -> list[str]:
+    """The tracebacks live servers logged since their logs were last read (a server started
+    during the test has its log read from the start)."""
+    found = []
+    for path in sorted(TMP.glob("server-*.log")):
+        with path.open(errors="replace") as log:
+            log.seek(SERVER_LOGS_READ.get(path, 0))
+            new = log.read()
+            SERVER_LOGS_READ[path] = log.tell()
+        if "Traceback" in new:
+            found.append(f"{path.name}:\n" + new[new.find("Traceback") :][:3000])
+    return found
+
+
+def assert_no_traceback(server) -> None:
+    """A live server stopped outside a test (a module or session fixture) logged no
+    traceback since the last test ended."""
+    found = server_log_tracebacks()
+    assert not found, "a live server logged a traceback:\n" + "\n".join(found)
+
+
+@pytest.fixture(autouse=True)
+def no_unhandled_errors(request):
+    errors = LoggedErrors()
+    # a server's answer to a request the previous test made may be logged after it ended
+    errors.found += [f"after {LAST_TEST[0]} ended, {found}" for found in server_log_tracebacks()]
+    LAST_TEST[0] = request.node.nodeid
+    logging.getLogger().addHandler(errors)
+    request_finished.connect(errors.response)
+    yield
+    logging.getLogger().removeHandler(errors)
+    request_finished.disconnect(errors.response)
+    found = errors.found + server_log_tracebacks()
+    expected = request.node.get_closest_marker("logs_errors")
+    if expected is None and found:
+        pytest.fail(f"{len(found)} unhandled error(s) during the test, the first: {found[0]}", pytrace=False)
+    if expected is not None and not found:
+        pytest.fail(f"marked logs_errors ({expected.args[0]}) but nothing was logged: remove the mark")
+
+
 @pytest.fixture
 def empty_database_url():
     """The URL of a new, empty database of the kind the suite runs on (dropped afterwards)."""
@@ -132,10 +200,20 @@ class AuthActions:
 
 def csrf_token(client, path: str) -> str:
     """The CSRF token a page hands out, read from its HTML like a browser would."""
+    return form_tokens(client, path)["csrf_token"]
+
+
+def form_tokens(client, path: str) -> dict[str, str]:
+    """The CSRF token and, on a form that creates something, the one-time form token
+    (app/edits.py) of the first form on a page, read from its HTML like a browser would."""
     html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    found = {}
+    for name in ("csrf_token", "form_token"):
+        match = re.search(rf'name="{name}"[^>]*value="([^"]+)"', html)
+        if match:
+            found[name] = match.group(1)
+    assert "csrf_token" in found, f"no CSRF token on {path}"
+    return found
 
 
 @pytest.fixture
@@ -222,6 +300,7 @@ def live_server(app):
     server = LiveServer()
     yield server
     server.stop()
+    assert_no_traceback(server)
 
 
 # --- a real browser -------------------------------------------------------------------

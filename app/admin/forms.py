@@ -59,6 +59,7 @@ class ActionForm(FlaskForm):
 
 
 class WarnForm(FlaskForm):
+    form_token = FormTokenField()  # one warning per submitted form
     message = TextAreaField(
         _l("Message to the author"),
         validators=[DataRequired(message=_l("Write what the author should change.")), Length(max=1000)],
@@ -69,6 +70,7 @@ class WarnForm(FlaskForm):
 
 
 class BanForm(FlaskForm):
+    form_token = FormTokenField()  # one ban (and audit entry) per submitted form
     duration = SelectField(
         _l("Ban for"),
         choices=[
@@ -103,6 +105,7 @@ class RoleForm(FlaskForm):
 
 
 class PageForm(FlaskForm):
+    form_token = FormTokenField()  # the first save creates the page: one per submitted form
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)], filters=[strip])
     body_markdown = TextAreaField(
         _l("Text (markdown)"),

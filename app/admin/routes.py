@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import inputs
+from app import edits, inputs
 from app.admin import bp, services
 from app.admin.forms import REASON_LABELS, ROLE_LABELS, ActionForm, BanForm, PageForm, RoleForm, WarnForm
 from app.auth.decorators import admin_required
@@ -126,7 +126,10 @@ def warn(target_type: str, target_id: int):
         abort(404)
     form = WarnForm()
     if form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         services.warn(current_user, author, form.message.data, target_type, target_id)
+        edits.record_result(form.form_token.data, url_for("admin.index"))
         db.session.commit()
         flash(_("%(name)s has been warned.", name=author.username), "success")
         return redirect(url_for("admin.index"))
@@ -145,11 +148,14 @@ def ban(user_id: int):
         abort(403)
     form = BanForm()
     if form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         services.ban(current_user, user, form.duration.data, form.reason.data)
         report_type, report_id = request.args.get("report_type", ""), inputs.int_arg("report_id")
         if report_type in targets() and report_id:
             services.resolve_reports(current_user, report_type, report_id, "actioned")
         services.resolve_reports(current_user, "user", user.id, "actioned")
+        edits.record_result(form.form_token.data, url_for("admin.bans"))
         db.session.commit()
         flash(_("%(name)s is banned.", name=user.username), "success")
         return redirect(url_for("admin.bans"))
@@ -269,10 +275,12 @@ def edit_page(slug: str, locale: str | None = None):
             page = Page(slug=slug, locale=locale, title=str(STATIC_PAGES[slug]), body_markdown="")
     form = PageForm(obj=page)
     if form.validate_on_submit():
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         services.save_page(current_user, page, form.title.data, form.body_markdown.data or "")
+        shown = url_for("admin.pages") if locale != str(get_locale()) else url_for("main.page", slug=slug)
+        edits.record_result(form.form_token.data, shown)
         db.session.commit()
         flash(_("The page is saved."), "success")
-        if locale != str(get_locale()):
-            return redirect(url_for("admin.pages"))
-        return redirect(url_for("main.page", slug=slug))
+        return redirect(shown)
     return render_template("admin/edit_page.html", form=form, page=page)

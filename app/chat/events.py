@@ -36,6 +36,7 @@ from app.chat import services
 from app.chat.presence import viewing
 from app.chat.services import ChatError, Person, Sent, SignedOut
 from app.chat.socket_cap import claim_socket, release_socket
+from app.core.errors import database_unavailable, first_line
 from app.core.realtime import channel_for, user_room
 from app.extensions import db, socketio
 from app.inputs import hostile_payload
@@ -175,8 +176,11 @@ def on_send_message(identity: Identity, data: dict):
         return error(str(refused))
     except ChatError as refused:
         return error(str(refused))
-    except SQLAlchemyError:  # overloaded (no pooled connection in time) or the database is down
-        current_app.logger.exception("send_message failed")
+    except SQLAlchemyError as failure:  # overloaded (no pooled connection in time) or the database is down
+        if database_unavailable(failure):  # expected under load or a failover: one line, no traceback
+            current_app.logger.warning("send_message: database unavailable: %s", first_line(failure))
+        else:
+            current_app.logger.exception("send_message failed")
         return error(_("The chat is busy. Your message was not sent; try again."))
     deliver(identity, sent, skip_sid=request.sid)
     return {"ok": True, "message": sent.message}

@@ -59,3 +59,7 @@ class CategoryForm(FlaskForm):
     name_kk = StringField(_l("Name in Kazakh"), validators=[Length(max=80)], filters=[strip])
     description_kk = TextAreaField(_l("Description in Kazakh"), validators=[Length(max=300)], filters=[strip])
     submit = SubmitField(_l("Save category"))
+
+
+class NewCategoryForm(CategoryForm):
+    form_token = FormTokenField()  # one category per submitted form

@@ -24,7 +24,7 @@ from app.core.errors import render_error
 from app.extensions import db, limiter
 from app.forum import bp, services
 from app.forum import views as view_counts
-from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, ReplyForm, TopicForm
+from app.forum.forms import CategoryForm, EditPostForm, MoveTopicForm, NewCategoryForm, ReplyForm, TopicForm
 from app.forum.links import PostLinks, TopicLinks
 from app.forum.services import ForumError
 from app.models import ForumCategory, Post, Topic
@@ -437,15 +437,19 @@ def admin_edit_category(category_id: int):
 
 
 def category_form(category: ForumCategory | None):
-    form = CategoryForm(obj=category)
+    form = CategoryForm(obj=category) if category else NewCategoryForm()
     status = 200
     if form.validate_on_submit():
+        if category is None and (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         try:
             services.save_category(category, form.data, current_user)
         except ForumError as error:
             form.slug.errors = [*form.slug.errors, str(error)]
             status = 400
         else:
+            if category is None:
+                edits.record_result(form.form_token.data, url_for("forum.admin_categories"))
             db.session.commit()
             flash(_("The category is saved."), "success")
             return redirect(url_for("forum.admin_categories"))

@@ -23,7 +23,7 @@ from app.catalog.choices import (
 from app.edits import EditVersionField, FormTokenField
 from app.extensions import db
 from app.i18n.formats import CURRENCIES
-from app.inputs import FiniteDecimalField
+from app.inputs import MAX_INT, FiniteDecimalField, parse_int
 from app.listings.vin import normalize_vin, vin_problem
 from app.models import City, Generation
 
@@ -37,12 +37,11 @@ VIN_MESSAGES = {
 
 
 def int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A select's value as a database id, or None: empty, not ASCII digits, or beyond an
+    id column (a 30-digit value used to overflow the database look-up)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= MAX_INT else None
+    return parse_int(value) if isinstance(value, str) else None
 
 
 def strip(value):
@@ -71,7 +70,6 @@ NOT_LISTING_DATA = ("csrf_token", "submit", "form_token", "edit_version")
 
 
 class ListingForm(FlaskForm):
-    form_token = FormTokenField()  # creation: one listing per submitted form
     edit_version = EditVersionField()  # edit: refused when the listing changed meanwhile
     brand_id = SelectField(_l("Make"), coerce=int_or_none, validators=[InputRequired(_l("Choose the make."))])
     model_id = SelectField(
@@ -190,12 +188,17 @@ class ListingForm(FlaskForm):
         return data
 
 
+class NewListingForm(ListingForm):
+    form_token = FormTokenField()  # creation: one listing per submitted form
+
+
 def generation_fits(generation: Generation, year: int) -> bool:
     """Whether a car of this model year can be of this generation (both years included)."""
     return generation.year_from <= year and (generation.year_to is None or year <= generation.year_to)
 
 
 class SaveSearchForm(FlaskForm):
+    form_token = FormTokenField()  # one saved search per submitted form
     name = StringField(_l("Name of the search"), validators=[Length(max=120)], filters=[strip])
     query = HiddenField(validators=[Length(max=2000)])
     save = SubmitField(_l("Save this search"))

@@ -29,7 +29,7 @@ from app.listings.deals import deal_ratings
 from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
 from app.listings.filters import Filters, MultiArgs
-from app.listings.forms import DeleteForm, ListingForm, SaveSearchForm
+from app.listings.forms import DeleteForm, ListingForm, NewListingForm, SaveSearchForm
 from app.listings.phone import record_reveal, seller_phone, tel_link
 from app.listings.photos import PhotoLimit, add_photo, ordered_photos, photo_json, reorder_photos
 from app.listings.photos import delete_photo as remove_photo
@@ -165,7 +165,7 @@ def count():
 def new():
     """Create a listing as a draft (only its seller sees it); photos and Publish come on the
     next page. A refused form comes back with everything that was typed and the reasons."""
-    form = ListingForm()
+    form = NewListingForm()
     form.fill_choices()
     form.submit.label.text = _("Save and add photos")
     if form.validate_on_submit():
@@ -382,8 +382,8 @@ def delete_photo(listing_id: int, photo_id: int):
 def order_photos(listing_id: int):
     """Reorder photos: JSON {"ids": [...]} with every photo id once; the first is the cover."""
     listing = get_listing_for_owner(listing_id)
-    payload = request.get_json(silent=True) or {}
-    ids = payload.get("ids")
+    payload = request.get_json(silent=True)
+    ids = payload.get("ids") if isinstance(payload, dict) else None
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         return jsonify(error=_("Send the list of photo ids.")), 400
     if not reorder_photos(listing, ids):
@@ -433,11 +433,14 @@ def saved_searches():
     form = SaveSearchForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400)
+            abort(400, str(edits.EXPIRED_FORM) if form.form_token.errors else None)
+        if (repeat := edits.claim_token(form.form_token.data)) is not None:
+            return repeat
         filters = Filters.parse(MultiArgs(form.query.data or ""))
         if save_search(current_user, filters, form.name.data) is None:
             flash(_("You have too many saved searches; delete some first."), "warning")
         else:
+            edits.record_result(form.form_token.data, url_for("listings.saved_searches"))
             db.session.commit()
             flash(_("Search saved. We will tell you about new matches."), "success")
         return redirect(url_for("listings.saved_searches"))

@@ -10,7 +10,7 @@ from app.core.audit import AuditLog
 from app.core.time import utcnow
 from app.extensions import db as _db
 from app.models import Notification, Page, Report, User
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_tokens
 from tests.factories import make_user
 
 # (method, path template); {u} is a plain user's id, {d} a dealer's id
@@ -54,9 +54,12 @@ def people(db):
 
 
 def request(client, method: str, path: str, data: dict | None = None):
+    """A POST carries the tokens of the form its page shows (a form that creates something
+    has a one-time token too), or for a button the CSRF token of the home page."""
     if method == "GET":
         return client.get(path)
-    return client.post(path, data={"csrf_token": csrf_token(client, "/"), **(data or {})})
+    form_page = path if client.get(path).status_code == 200 else "/"
+    return client.post(path, data={**form_tokens(client, form_page), **(data or {})})
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.admin import services
 from app.extensions import db as _db
 from app.models import User
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_tokens
 from tests.factories import make_user
 
 
@@ -15,10 +15,8 @@ def ban_through_admin(app, user_id: int, duration: str = "forever", reason: str 
     moderator = app.test_client()
     token = csrf_token(moderator, "/auth/login")
     moderator.post("/auth/login", data={"login": "moder", "password": "correct-horse-1", "csrf_token": token})
-    token = csrf_token(moderator, f"/admin/users/{user_id}/ban")
-    response = moderator.post(
-        f"/admin/users/{user_id}/ban", data={"duration": duration, "reason": reason, "csrf_token": token}
-    )
+    tokens = form_tokens(moderator, f"/admin/users/{user_id}/ban")
+    response = moderator.post(f"/admin/users/{user_id}/ban", data={"duration": duration, "reason": reason, **tokens})
     assert response.status_code == 302
 
 
@@ -80,8 +78,8 @@ def test_a_banned_user_cannot_post_in_the_forum(app, client, auth, db):
     crook = make_member("crook")
     topic = make_topic(make_member("author"))
     auth.login("crook")
-    token = csrf_token(client, f"/forum/t/{topic.id}/reply")
+    tokens = form_tokens(client, f"/forum/t/{topic.id}/reply")
     ban_through_admin(app, crook.id, "1", "Flooding")
-    response = client.post(f"/forum/t/{topic.id}/reply", data={"body": "Still here!", "csrf_token": token})
+    response = client.post(f"/forum/t/{topic.id}/reply", data={"body": "Still here!", **tokens})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     assert _db.session.scalar(select(Post).where(Post.body == "Still here!")) is None

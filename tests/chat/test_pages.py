@@ -10,7 +10,7 @@ from app.chat.services import Person
 from app.extensions import db
 from app.models import Message, Notification, Report
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_tokens
 from tests.images import png
 
 
@@ -175,8 +175,8 @@ def test_recipient_can_report_a_message(client, auth):
     auth.login("buyer")
     page = client.get("/chat/dealer").get_data(as_text=True)
     assert f"/report/message/{message['id']}" in page
-    token = csrf_token(client, f"/report/message/{message['id']}")
-    client.post(f"/report/message/{message['id']}", data={"category": "fraud", "reason": "scam", "csrf_token": token})
+    tokens = form_tokens(client, f"/report/message/{message['id']}")
+    client.post(f"/report/message/{message['id']}", data={"category": "fraud", "reason": "scam", **tokens})
     report = db.session.query(Report).one()
     assert (report.target_type, report.target_id, report.reporter_id) == ("message", message["id"], buyer.id)
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.forum import services
 from app.models import ForumCategory, Post, Topic
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import form_tokens
 
 
 def make_user(username: str, role: str = "user", old: bool = True):
@@ -54,5 +54,6 @@ def reply(topic: Topic, author, body: str) -> Post:
 
 
 def post_form(client, form_page: str, url: str, data: dict, **kwargs):
-    """Submit a form as a browser would: the CSRF token comes from `form_page`."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, form_page)}, **kwargs)
+    """Submit a form as a browser would: the CSRF token (and the one-time form token of a
+    form that creates something) come from `form_page`."""
+    return client.post(url, data={**data, **form_tokens(client, form_page)}, **kwargs)

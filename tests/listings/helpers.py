@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token
+from tests.conftest import form_tokens
 from tests.factories import make_catalog
 
 
 def listing_form(client, path: str = "/listings/new", **overrides) -> dict:
-    """A complete, valid listing form (a Toyota Camry in Almaty) with its CSRF token."""
-    return {"csrf_token": csrf_token(client, path), **listing_fields(**overrides)}
+    """A complete, valid listing form (a Toyota Camry in Almaty) with its CSRF token (and
+    on the new-listing page its one-time form token)."""
+    return {**form_tokens(client, path), **listing_fields(**overrides)}
 
 
 def listing_fields(**overrides) -> dict:

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.listings.copies import refresh_copies
 from app.models import Favorite, Listing, Notification, Review, SavedSearch
 from tests import factories
+from tests.conftest import form_tokens
 from tests.listings.helpers import page_token
 
 
@@ -66,11 +67,8 @@ def test_saved_search_alerts_on_a_matching_new_listing(client, auth, seller):
     catalog = factories.make_catalog()
     toyota, camry = catalog["brand:Toyota"].id, catalog["carmodel:Camry"].id
     auth.login("buyer")
-    token = page_token(client, "/listings/")
-    client.post(
-        "/listings/saved",
-        data={"csrf_token": token, "name": "", "query": f"brand={toyota}&model={camry}&price_to=15000000"},
-    )
+    query = f"brand={toyota}&model={camry}&price_to=15000000"
+    client.post("/listings/saved", data={**form_tokens(client, "/listings/"), "name": "", "query": query})
     saved = db.session.scalar(select(SavedSearch))
     assert saved.name.startswith("Toyota Camry") and saved.brand_id == toyota
     assert "Toyota Camry" in client.get("/listings/saved").get_data(as_text=True)

@@ -8,7 +8,7 @@ from app.admin.demo import seed_pages
 from app.extensions import db
 from app.forum.demo import load_forum_demo
 from app.models import ForumCategory, Page
-from tests.conftest import csrf_token
+from tests.conftest import form_tokens
 from tests.factories import make_user
 
 RULES_OPENING = {
@@ -57,7 +57,7 @@ def test_an_admin_writes_the_russian_version_of_a_page(client, auth):
     listing = client.get("/admin/pages").get_data(as_text=True)
     assert 'href="/admin/pages/about/ru"' in listing and 'href="/admin/pages/about/en"' in listing
     form = "/admin/pages/about/ru"
-    data = {"title": "О Garage", "body_markdown": "Привет, **автолюбители**!", "csrf_token": csrf_token(client, form)}
+    data = {"title": "О Garage", "body_markdown": "Привет, **автолюбители**!", **form_tokens(client, form)}
     assert client.post(form, data=data).status_code == 302
     assert "Привет, <strong>автолюбители</strong>!" in read(client, "/p/about", "ru")
     assert "Hello" in read(client, "/p/about", "en")  # the English version is untouched
@@ -89,7 +89,7 @@ def test_an_admin_names_a_category_in_russian_and_kazakh(client, auth):
     auth.login("boss")
     form = "/forum/admin/categories/new"
     data = {"name": "Electric cars", "description": "EVs", "name_ru": "Электромобили", "description_ru": "Про EV"}
-    assert client.post(form, data={**data, "csrf_token": csrf_token(client, form)}).status_code == 302
+    assert client.post(form, data={**data, **form_tokens(client, form)}).status_code == 302
     category = db.session.scalar(select(ForumCategory).where(ForumCategory.slug == "electric-cars"))
     assert (category.name_ru, category.name_kk) == ("Электромобили", "")
     assert "Электромобили" in read(client, "/forum/", "ru")

@@ -57,6 +57,7 @@ def test_405_keeps_werkzeug_default(client, db):
     assert client.get("/auth/logout").status_code == 405
 
 
+@pytest.mark.logs_errors("a view that raises, to see the 500 page")
 def test_500_page_rolls_back_and_renders(app):
     from app import create_app
     from tests.conftest import Config

@@ -19,8 +19,7 @@ from sqlalchemy import create_engine, text
 from app.extensions import db
 from tests import factories
 from tests.chat.live import sign_in
-from tests.conftest import DEFAULT_PASSWORD, LiveServer
-from tests.security.conftest import assert_no_traceback
+from tests.conftest import DEFAULT_PASSWORD, LiveServer, assert_no_traceback
 
 DATABASE_URL = os.environ["TEST_DATABASE_URL"]
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")

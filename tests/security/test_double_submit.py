@@ -1,6 +1,7 @@
 """Issue 13 item 7: a creation form submitted twice - a double click, a resend, two requests
-at the same moment - makes one row, and the repeat lands on it; an edit from a tab opened
-before someone else's save is refused with the typed text kept, nothing overwritten."""
+at the same moment - makes one row, and the repeat lands on it; one posted without its
+one-time token is refused with a reason and makes nothing; an edit from a tab opened before
+someone else's save is refused with the typed text kept, nothing overwritten."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from types import SimpleNamespace
 import requests
 from sqlalchemy import func, select
 
+from app.core.audit import AuditLog
 from app.extensions import db
-from app.models import Listing, Post, Report, Review, Topic, User
+from app.models import ForumCategory, Listing, Notification, Page, Post, Report, Review, SavedSearch, Topic, User
 from tests import factories
 from tests.chat.live import sign_in
 from tests.conftest import DEFAULT_PASSWORD
@@ -21,6 +23,7 @@ from tests.listings.helpers import listing_form
 from tests.profile.helpers import say
 
 CHANGED = "This changed since you opened it"
+EXPIRED = "The form has expired. Reload the page and try again."
 
 
 def hidden(html: str, name: str) -> str:
@@ -101,28 +104,95 @@ def test_double_submitted_topic_reply_review_and_report_each_make_one_row(client
     category = make_category()
     auth.login("writer")
 
-    def twice(path: str, page: str, fields: dict) -> None:
-        html = client.get(page).get_data(as_text=True)
-        data = {"csrf_token": hidden(html, "csrf_token"), "form_token": hidden(html, "form_token"), **fields}
-        first, second = client.post(path, data=data), client.post(path, data=data)
-        assert first.status_code == second.status_code == 302, (path, first.status_code, second.status_code)
-        assert first.headers["Location"] == second.headers["Location"]
-
     new_topic = f"/forum/c/{category.slug}/new"
-    twice(new_topic, new_topic, {"title": "Winter tyres", "body": "Which ones for Astana?"})
+    submit_twice(client, new_topic, new_topic, {"title": "Winter tyres", "body": "Which ones for Astana?"})
     assert count(Topic) == 1
     topic = db.session.scalar(select(Topic))
     reply = f"/forum/t/{topic.id}/reply"
-    twice(reply, reply, {"body": "Nokian, studded."})
+    submit_twice(client, reply, reply, {"body": "Nokian, studded."})
     assert count(Post) == 2
     car = factories.make_listing(seller)
     say(writer, seller, "Is it for sale?", listing=car)  # a review needs a chat about the car
     say(seller, writer, "Yes.")
-    twice("/u/seller/review", "/u/seller", {"listing_id": car.id, "rating": "5", "text": "Honest seller."})
+    submit_twice(
+        client, "/u/seller/review", "/u/seller", {"listing_id": car.id, "rating": "5", "text": "Honest seller."}
+    )
     assert count(Review) == 1
     report = f"/report/user/{seller.id}"
-    twice(report, report, {"category": "fraud", "reason": "Asks for prepayment."})
+    submit_twice(client, report, report, {"category": "fraud", "reason": "Asks for prepayment."})
     assert count(Report) == 1
+
+
+def submit_twice(client, path: str, page: str, fields: dict) -> None:
+    """The form on `page` posted twice with the same tokens: both land on the same place."""
+    html = client.get(page).get_data(as_text=True)
+    data = {"csrf_token": hidden(html, "csrf_token"), "form_token": hidden(html, "form_token"), **fields}
+    first, second = client.post(path, data=data), client.post(path, data=data)
+    assert first.status_code == second.status_code == 302, (path, first.status_code, second.status_code)
+    assert first.headers["Location"] == second.headers["Location"]
+
+
+def test_double_submitted_saved_search_and_moderator_forms_act_once(client, auth):
+    factories.make_user("chief", role="admin")
+    member = make_user("writer")
+    auth.login("chief")
+    submit_twice(client, "/listings/saved", "/listings/?q=camry", {"name": "Camry", "query": "q=camry"})
+    assert count(SavedSearch) == 1
+    warn = f"/admin/content/user/{member.id}/warn"
+    submit_twice(client, warn, warn, {"message": "Please stop posting phone numbers in titles."})
+    assert db.session.scalar(select(func.count()).where(Notification.kind == "warning")) == 1
+    ban = f"/admin/users/{member.id}/ban"
+    submit_twice(client, ban, ban, {"duration": "7", "reason": "Spam"})
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "ban")) == 1
+    new_category = "/forum/admin/categories/new"
+    submit_twice(client, new_category, new_category, {"name": "Electric cars", "slug": ""})
+    assert count(ForumCategory) == 1
+    page = "/admin/pages/rules/ru"
+    submit_twice(client, page, page, {"title": "Правила", "body_markdown": "Будьте вежливы."})
+    assert count(Page) == 1
+
+
+def test_a_creation_form_without_its_token_is_refused_with_a_reason_and_makes_nothing(client, auth):
+    """A script, or a page opened before tokens existed, posts no token: it is told why,
+    nothing is made, and the form comes back with the text kept and a fresh token."""
+    make_user("writer")
+    category = make_category()
+    auth.login("writer")
+    path = f"/forum/c/{category.slug}/new"
+    fields = {"csrf_token": hidden(client.get(path).get_data(as_text=True), "csrf_token"), "title": "Winter tyres"}
+    refused = client.post(path, data={**fields, "body": "Which ones for Astana?"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and EXPIRED in page and "Which ones for Astana?" in page
+    assert count(Topic) == 0
+    again = client.post(path, data={**fields, "form_token": hidden(page, "form_token"), "body": "Which ones?"})
+    assert again.status_code == 302 and count(Topic) == 1
+
+
+def test_no_creation_form_accepts_a_post_without_its_token(client, auth):
+    factories.make_user("chief", role="admin")
+    seller = factories.make_user("seller")
+    topic = make_topic(author=seller)
+    auth.login("chief")
+    posts = {
+        "/listings/new": (listing_form(client), Listing),
+        f"/forum/t/{topic.id}/reply": ({"body": "Nokian, studded."}, Post),
+        "/u/seller/review": ({"rating": "5", "text": "Honest seller."}, Review),
+        f"/report/user/{seller.id}": ({"reason": "Asks for prepayment."}, Report),
+        "/listings/saved": ({"name": "Camry", "query": "q=camry"}, SavedSearch),
+        f"/admin/content/user/{seller.id}/warn": ({"message": "Stop it."}, Notification),
+        f"/admin/users/{seller.id}/ban": ({"duration": "7", "reason": "Spam"}, AuditLog),
+        "/forum/admin/categories/new": ({"name": "Electric cars"}, ForumCategory),
+        "/admin/pages/rules/ru": ({"title": "Правила", "body_markdown": "Будьте вежливы."}, Page),
+    }
+    token = hidden(client.get("/settings").get_data(as_text=True), "csrf_token")
+    for path, (fields, model) in posts.items():
+        before = count(model)
+        data = {**fields, "csrf_token": token}
+        data.pop("form_token", None)
+        answer = client.post(path, data=data, follow_redirects=True)
+        assert answer.status_code in (200, 400), (path, answer.status_code)
+        assert EXPIRED in answer.get_data(as_text=True), path
+        assert count(model) == before, path
 
 
 def test_a_stale_listing_tab_is_told_and_overwrites_nothing(client, auth):

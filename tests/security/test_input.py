@@ -10,7 +10,7 @@ from app.extensions import db
 from app.inputs import clean_text, parse_int
 from app.models import Listing, User
 from tests import factories
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, csrf_token, form_tokens
 from tests.listings.helpers import listing_form
 
 THIRTY_DIGITS = "9" * 30
@@ -86,7 +86,7 @@ def test_nul_in_a_forum_topic_is_removed(client, auth):
     path = f"/forum/c/{category.slug}/new"
     response = client.post(
         path,
-        data={"title": "Winter\x00 tyres", "body": "Which\x00 ones?", "csrf_token": csrf_token(client, path)},
+        data={"title": "Winter\x00 tyres", "body": "Which\x00 ones?", **form_tokens(client, path)},
     )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
