@@ -35,7 +35,7 @@ from app.extensions import db
 from app.inputs import parse_int
 from app.models import FormSubmission
 
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}\Z")  # \Z: WTForms Regexp anchors only the start
 TOKEN_KEPT = timedelta(days=2)  # a member's older tokens are deleted as new ones come
 EXPIRED_FORM = _l("The form has expired. Reload the page and try again.")
 CHANGED_MEANWHILE = _l(

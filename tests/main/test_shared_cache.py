@@ -23,10 +23,9 @@ from scripts.verify_deploy import hidden_fields
 from tests import factories
 from tests.chat.live import sign_in
 from tests.chat.test_live import QueueServer, start_two_queue_servers
-from tests.conftest import ROOT, TMP, free_port, server_env
+from tests.conftest import ROOT, TMP, assert_no_traceback, free_port, server_env
 from tests.forum.helpers import make_topic
 from tests.listings.helpers import listing_fields
-from tests.security.conftest import assert_no_traceback
 
 pytestmark = pytest.mark.live
 REDIS = f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}"
