@@ -15,6 +15,7 @@ from app.extensions import db
 from app.listings import promotions
 from app.models import Listing
 from tests import factories
+from tests.conftest import form_tokens
 from tests.listings.helpers import page_token
 
 
@@ -43,8 +44,10 @@ def search(client, query: str = "") -> str:
 
 
 def post(client, listing: Listing, path: str, **data):
-    token = page_token(client, f"/listings/{listing.id}")
-    return client.post(f"/listings/{listing.id}/{path}", data={"csrf_token": token, "confirm": "1", **data})
+    """A button or form of the listing page, with its CSRF token and (the Buy form) its
+    one-time form token, read from the page."""
+    tokens = form_tokens(client, f"/listings/{listing.id}")
+    return client.post(f"/listings/{listing.id}/{path}", data={**tokens, "confirm": "1", **data})
 
 
 def fresh(listing: Listing) -> Listing:
@@ -254,7 +257,8 @@ def test_the_buy_form_refuses_others_and_hostile_input(client, auth, seller):
     auth.login("seller")
     for product in ("listing_top_99", "", "\x00", "9" * 30):
         assert post(client, car, "promote", product=product).status_code == 400
+    tokens = form_tokens(client, f"/listings/{car.id}")  # the page was opened while on sale
     car.status = "sold"
     db.session.commit()
-    refused = post(client, car, "promote", product="listing_top_3")
+    refused = client.post(f"/listings/{car.id}/promote", data={**tokens, "product": "listing_top_3"})
     assert "Only a listing on sale can be promoted." in client.get(refused.location).get_data(as_text=True)

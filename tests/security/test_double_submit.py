@@ -169,15 +169,18 @@ def test_a_creation_form_without_its_token_is_refused_with_a_reason_and_makes_no
 
 
 def test_no_creation_form_accepts_a_post_without_its_token(client, auth):
-    factories.make_user("chief", role="admin")
+    chief = factories.make_user("chief", role="admin")
     seller = factories.make_user("seller")
     topic = make_topic(author=seller)
+    car = factories.make_listing(seller)
+    say(chief, seller, "Is it for sale?", listing=car)  # a review needs a chat about the car
+    say(seller, chief, "Yes.")
     auth.login("chief")
     posts = {
         "/listings/new": (listing_form(client), Listing),
         f"/forum/t/{topic.id}/reply": ({"body": "Nokian, studded."}, Post),
-        "/u/seller/review": ({"rating": "5", "text": "Honest seller."}, Review),
-        f"/report/user/{seller.id}": ({"reason": "Asks for prepayment."}, Report),
+        "/u/seller/review": ({"listing_id": car.id, "rating": "5", "text": "Honest seller."}, Review),
+        f"/report/user/{seller.id}": ({"category": "fraud", "reason": "Asks for prepayment."}, Report),
         "/listings/saved": ({"name": "Camry", "query": "q=camry"}, SavedSearch),
         f"/admin/content/user/{seller.id}/warn": ({"message": "Stop it."}, Notification),
         f"/admin/users/{seller.id}/ban": ({"duration": "7", "reason": "Spam"}, AuditLog),

@@ -160,6 +160,7 @@ def test_guests_are_rate_limited_per_address(client, app, staff):
     assert db.session.scalar(select(func.count()).select_from(SupportTicket)) == 3
 
 
+@pytest.mark.logs_errors("no mail server listens: the failed delivery is logged with its traceback")
 def test_nothing_is_lost_when_the_mail_cannot_be_sent(client, auth, app, staff):
     closed_port = free_port()  # nothing listens there: every SMTP connection is refused
     app.config.update(MAIL_TO_LOG=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, MAIL_USE_TLS=False)
