@@ -132,6 +132,7 @@ def test_a_saved_search_alert_and_its_mail_are_jobs_run_by_the_worker(client, qu
     assert listing.title in sink.mails()[0].get_content()
 
 
+@pytest.mark.logs_errors("Redis is unreachable on purpose: the fallback logs why it runs the job in-process")
 def test_when_redis_cannot_take_a_job_it_runs_in_the_process_instead(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")  # nobody listens
     buyer = factories.make_user("buyer")
