@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from app import media
 from app.core.scheduler import Periodic, forget_old_runs
 from app.extensions import db
+from app.listings.deals import rate_deals_job
 from app.listings.lifecycle import expire_job
 from app.listings.services import prune_views
 from app.models import ListingPhoto, Message, Page, Post, User
@@ -78,5 +79,5 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("jobs.forget-old-runs", DAY, forget_old_runs),
     Periodic("listings.lifecycle", HOUR, expire_job),  # expiry notices, expiry, ended Top dates
     Periodic("profile.response-times", HOUR, refresh_response_times),  # "usually answers within…"
-    # issue 17 (discovery): Periodic("listings.rate-deals", <every>, rate_deals_job),
+    Periodic("listings.rate-deals", HOUR, rate_deals_job),  # deal ratings (a changed-rows-only run)
 )
