@@ -1,8 +1,12 @@
 """Shared fixtures.
 
-The schema is built once per run by the real migrations; after each test every table is
-emptied, so tests, the live server and the browser all see a clean database. Tests run on
-SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built once per run by the real migrations. A test runs inside a database
+transaction that is rolled back when it ends: the app's own commits and rollbacks become
+SAVEPOINTs within it, so a test sees its data exactly as the site would, and nothing is left
+for the next test. A test that another process must see data of (a live gunicorn server, a
+browser, a second Socket.IO process) is marked `@pytest.mark.live` (or `browser`, or uses
+`live_server` / `new_page`): its data is committed for real and every table is emptied
+after it. Tests run on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,7 +36,7 @@ os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{TMP / 'test.db'}")
 os.environ["UPLOAD_FOLDER"] = str(TMP / "uploads")
 os.environ["FLASK_CONFIG"] = "testing"
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import Connection, Engine, create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -65,17 +70,91 @@ def app():
     with app.app_context():
         downgrade(revision="base")  # a database left over from an interrupted run
         upgrade()
+    join_outer_transactions()
     yield app
     shutil.rmtree(TMP, ignore_errors=True)
 
 
+# --- one transaction per test, rolled back ----------------------------------------------
+
+# The connection each engine's sessions join while a rolled-back test runs (engine -> it).
+JOINED: dict[Engine, Connection] = {}
+LIVE_FIXTURES = {"live_server", "new_page", "browser"}
+
+
+def join_outer_transactions() -> None:
+    """Make every session of the app join the test's connection when one is open for its
+    engine, its own transaction becoming a SAVEPOINT ("create_savepoint"): `commit()` then
+    releases it and `rollback()` returns to it, as they would for real. Flask-SQLAlchemy's
+    session picks the engine itself and ignores a session-wide bind, hence the subclass;
+    sessions of another app (another database) are left alone."""
+    factory = _db.session.session_factory
+
+    class JoinedSession(factory.class_):
+        def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+            engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+            return JOINED.get(engine, engine)
+
+    factory.class_ = JoinedSession
+    factory.configure(join_transaction_mode="create_savepoint")
+
+
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that every session joins, rolled back at the end."""
+    connection = engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite would begin its transaction only before the first write, so a SAVEPOINT
+        # came first and its RELEASE committed for real; an explicit BEGIN holds them.
+        raw = connection.connection.dbapi_connection
+        isolation_level, raw.isolation_level = raw.isolation_level, None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    JOINED[engine] = connection
+    try:
+        yield connection
+    finally:
+        del JOINED[engine]
+        transaction.rollback()
+        if sqlite:
+            raw.isolation_level = isolation_level
+        else:
+            restart_sequences(connection)  # ids start at 1 in every test, as after a TRUNCATE
+        connection.close()
+
+
+def restart_sequences(connection: Connection) -> None:
+    """PostgreSQL sequences ignore rollbacks: set each back to 1 (one statement)."""
+    connection.exec_driver_sql(
+        "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+    )
+    connection.commit()
+
+
+def commits_for_real(item: pytest.Item) -> bool:
+    """A test whose data another process must see: marked live or browser, or using the
+    live server or the browser."""
+    return bool(
+        item.get_closest_marker("live") or item.get_closest_marker("browser") or LIVE_FIXTURES & set(item.fixturenames)
+    )
+
+
 @pytest.fixture(autouse=True)
-def db(app):
-    """The database, emptied after each test."""
+def db(app, request):
+    """The database: a test's changes are rolled back after it; a live test's (which another
+    process must see) are committed and every table is emptied after it."""
     with app.app_context():
-        yield _db
-        _db.session.remove()
-        empty_tables()
+        if commits_for_real(request.node):
+            yield _db
+            _db.session.remove()
+            empty_tables()
+        else:
+            with rolled_back(_db.engine):
+                yield _db
+                _db.session.remove()
     limiter.reset()
 
 
@@ -262,6 +341,8 @@ class LiveServer:
     """gunicorn -k gevent -w 1 serving run:app (or `app_module`) on a free port, as in production."""
 
     def __init__(self, port: int | None = None, app_module: str = "run:app", **env):
+        if JOINED:
+            raise RuntimeError("a test that starts a server must be marked @pytest.mark.live: its data is rolled back")
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
@@ -314,9 +395,6 @@ no_browser_here = pytest.mark.skipif(
     not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
     reason=f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)",
 )
-
-
-LIVE_FIXTURES = {"live_server", "new_page", "browser"}
 
 
 def pytest_collection_modifyitems(items):
