@@ -173,7 +173,7 @@ log "docker compose restart web: nothing lost"
 stop_started=$(date +%s)
 "${COMPOSE[@]}" restart web
 took=$(($(date +%s) - stop_started))
-"${COMPOSE[@]}" logs web | grep -q "Shutting down: Master" || die "gunicorn did not shut down cleanly on SIGTERM"
+"${COMPOSE[@]}" logs web | grep -c "Shutting down: Master" >/dev/null || die "gunicorn did not shut down cleanly on SIGTERM"  # -c reads it all: -q closing the pipe early made `logs` fail (pipefail)
 [ "$took" -lt 25 ] || die "restart took ${took}s: over the 25 s stop grace period"
 echo "gunicorn shut down cleanly on SIGTERM; restart took ${took}s"
 wait_healthy
