@@ -75,7 +75,7 @@ def plain(values: Any) -> Any:
 def dispatch(jobs: list[Job]) -> None:
     """After the commit (no SQL on the committed session): hand each job to the queue, or run
     it here when there is none or Redis cannot take it (logged: better late than lost)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as the app
     queue = job_queue(app)
     for job in jobs:
         if queue is not None:
@@ -118,7 +118,7 @@ def perform_in(app: Flask, path: str, args: list[Any], kwargs: dict[str, Any]) -
 
 def perform(path: str, args: list[Any], kwargs: dict[str, Any]) -> None:
     """What the RQ worker runs (inside `flask jobs worker`'s app context)."""
-    perform_in(current_app._get_current_object(), path, args, kwargs)
+    perform_in(current_app._get_current_object(), path, args, kwargs)  # type: ignore[attr-defined]  # as above
     log.info("job %s done", path)
 
 

@@ -23,15 +23,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask, current_app
-from sqlalchemy import String, delete, select, update
+from sqlalchemy import CursorResult, String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.jobs import enqueue, function_path, resolve
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import Model, db
 
 log = logging.getLogger("garage.scheduler")
 EPOCH = datetime(1970, 1, 1)
@@ -51,7 +52,7 @@ class Periodic:
         return EPOCH + timedelta(seconds=elapsed - elapsed % seconds)
 
 
-class ScheduledRun(db.Model):
+class ScheduledRun(Model):
     """One claimed slot of a periodic task: who claimed it, when it finished, what it did."""
 
     __tablename__ = "scheduled_runs"
@@ -102,7 +103,8 @@ def run_task(name: str, slot: str, path: str) -> None:
 
 def forget_old_runs() -> str:
     """Drop the records of slots older than RUNS_KEPT."""
-    deleted = db.session.execute(delete(ScheduledRun).where(ScheduledRun.slot < utcnow() - RUNS_KEPT)).rowcount
+    result = db.session.execute(delete(ScheduledRun).where(ScheduledRun.slot < utcnow() - RUNS_KEPT))
+    deleted = cast(CursorResult[Any], result).rowcount  # a DELETE's result is a CursorResult
     return f"{deleted or 0} old runs forgotten"
 
 

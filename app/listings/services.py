@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.jobs import enqueue
@@ -161,5 +161,6 @@ def prune_views() -> str:
     """Forget the listing_views rows older than LISTING_VIEWS_KEEP_DAYS (a periodic task):
     a row only stops a visitor being counted twice on one day; the count is `listings.views`."""
     cutoff = utcnow().date() - timedelta(days=current_app.config["LISTING_VIEWS_KEEP_DAYS"])
-    deleted = db.session.execute(delete(ListingView).where(ListingView.day < cutoff)).rowcount
+    result = db.session.execute(delete(ListingView).where(ListingView.day < cutoff))
+    deleted = cast(CursorResult[Any], result).rowcount  # a DELETE's result is a CursorResult
     return f"{deleted or 0} listing views from before {cutoff.isoformat()} deleted"
