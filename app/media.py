@@ -184,7 +184,10 @@ class ImagePool:
         self.lock = threading.Lock()
 
     def run(self, function, *args):
-        return self.get().submit(function, *args).result()
+        value, error = self.get().submit(captured, function, *args).result()
+        if error is not None:
+            raise error  # in the request's greenlet, with the worker thread's traceback
+        return value
 
     def get(self):
         if self.pool is None:
@@ -200,6 +203,16 @@ class ImagePool:
 
             return GeventExecutor(max_workers=workers)
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="images")
+
+
+def captured(function, *args):
+    """(result, None) or (None, the exception): gevent's pool prints the traceback of any
+    exception raised in its threads, and a refused picture is an answer to the uploader,
+    not a server error; the caller raises it again."""
+    try:
+        return function(*args), None
+    except Exception as error:  # noqa: BLE001 (handed back to the caller, who raises it)
+        return None, error
 
 
 def monkey_patched() -> bool:
