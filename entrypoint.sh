@@ -3,7 +3,7 @@
 #   entrypoint.sh gunicorn      wait for the database, migrate, load the catalogue, serve
 #   entrypoint.sh <command...>  run anything else in the image (flask shell, flask seed, bash)
 #
-# gunicorn runs ONE gevent worker per process (DESIGN.md: Socket.IO long-polling needs
+# gunicorn runs ONE gevent worker per process (docs/architecture.md: Socket.IO long-polling needs
 # sticky sessions, which gunicorn's own balancing is not); scale with more containers.
 # gunicorn is exec'd, so it is PID 1 and gets compose's SIGTERM: it stops accepting, lets
 # requests finish for GUNICORN_GRACEFUL_TIMEOUT seconds (below compose's stop_grace_period)

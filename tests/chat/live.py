@@ -102,7 +102,7 @@ class Participant:
         self.upto[conversation] = upto
 
     def handle_disconnect(self, reason=None) -> None:
-        # the mark is taken at the drop (DESIGN.md: not after reconnecting)
+        # the mark is taken at the drop, not after reconnecting (what chat.js does)
         with self.lock:
             if self.sync_mark is None:
                 self.sync_mark = dict(self.upto)
