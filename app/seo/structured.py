@@ -13,7 +13,9 @@ from urllib.parse import urlencode
 from flask import current_app, request, url_for
 from sqlalchemy import select
 
+from app.core import cache
 from app.extensions import db
+from app.forum import services as forum_services
 from app.i18n.locale import current_language
 from app.media import image_url
 from app.models import Listing, Post, Topic
@@ -83,7 +85,6 @@ def listing_json_ld(listing: Listing, photos: list | None = None) -> dict[str, A
 
 def topic_json_ld(topic: Topic) -> dict[str, Any]:
     """A `DiscussionForumPosting`: the title, the opening post's text, author, dates, replies."""
-    first = db.session.scalar(select(Post).where(Post.topic_id == topic.id).order_by(Post.id).limit(1))
     author_url = absolute_url(url_for("profile.show", username=topic.author.username))
     posting: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -99,6 +100,18 @@ def topic_json_ld(topic: Topic) -> dict[str, Any]:
             "userInteractionCount": topic.reply_count,
         },
     }
-    if first is not None and not first.is_deleted:
-        posting["text"] = first.body[:TEXT_LIMIT]
+    if text := opening_text(topic.id):
+        posting["text"] = text
     return posting
+
+
+def opening_text(topic_id: int) -> str:
+    """The opening post's text (empty once deleted), from the forum's shared cache: a topic
+    page otherwise paid a query on every view for it (any forum change retires the entry)."""
+
+    def load() -> str:
+        first = db.session.scalar(select(Post).where(Post.topic_id == topic_id).order_by(Post.id).limit(1))
+        return "" if first is None or first.is_deleted else first.body[:TEXT_LIMIT]
+
+    timeout = current_app.config["CACHE_FORUM_SECONDS"]
+    return cache.remember(forum_services.CACHE_NAMESPACE, ("opening-text", topic_id), load, timeout)

@@ -66,7 +66,7 @@ FEATURE_USES: dict[str, set[str]] = {
     "app.support": {"app.notifications"},  # staff's and requesters' notifications and mails
     "app.admin": {"app.notifications", "app.auth", "app.main"},  # warnings; roles; the static pages
     "app.main": {"app.catalog", "app.listings"},  # the home page
-    "app.seo": {"app.listings"},  # the sitemap lists what search shows
+    "app.seo": {"app.listings", "app.forum"},  # the sitemap lists what search shows; the forum's cache
     # orders, providers, promo codes; products come in through register_product, so it uses
     # no other feature but the role checks
     "app.payments": {"app.auth"},
