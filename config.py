@@ -129,6 +129,8 @@ class Config:
     CACHE_THRESHOLD = env_int("CACHE_THRESHOLD", 5000)
     CACHE_CATALOG_SECONDS = env_int("CACHE_CATALOG_SECONDS", 300)  # select options, city names, filter forms
     CACHE_FORUM_SECONDS = env_int("CACHE_FORUM_SECONDS", 10)  # anonymous visitors' post and topic lists
+    # Listing cards' HTML per process (app/listings/cards.py): entries of about 2 KB; 0 = off.
+    LISTING_CARD_CACHE_SIZE = env_int("LISTING_CARD_CACHE_SIZE", 5000)
     # Background jobs (app/core/jobs.py, docs/architecture.md "Jobs"): an RQ queue on this
     # Redis, run by `flask jobs worker`. Empty: each job runs in the process that queued it,
     # right after the commit (make run on a fresh machine, the tests).

@@ -111,6 +111,27 @@ def timeago(value: datetime | None) -> str:
     return format_timedelta(-delta, add_direction=True, threshold=1.0)
 
 
+# Babel's units for a relative time under RELATIVE_DAYS, largest first (babel.dates).
+RELATIVE_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+
+def timeago_key(value: datetime | None) -> object:
+    """What `timeago(value)` says now, without formatting it: past or future, and the unit
+    and rounded count that Babel's format_timedelta picks (threshold 1); or the value itself
+    once it shows as a date. Equal keys give the same text in one language, so HTML holding
+    that text can be reused while the key stays the same (app/listings/cards.py)."""
+    if value is None:
+        return None
+    delta = utcnow() - value
+    if delta.days >= RELATIVE_DAYS:
+        return value
+    seconds = delta.total_seconds()
+    for unit, size in RELATIVE_UNITS[:-1]:
+        if abs(seconds) >= size:
+            return seconds > 0, unit, round(abs(seconds) / size)
+    return seconds > 0, "second", round(max(1, abs(seconds)) if seconds else 0)
+
+
 def group_plural_numbers(app: Flask) -> None:
     """`ngettext("%(num)s car", ...)` in templates shows "1 234 машины", not "1234": `num`
     (unless given) is the count formatted for the locale; the plural is still chosen by it."""

@@ -1,0 +1,92 @@
+"""Listing cards' HTML, rendered once and reused while nothing it shows has changed.
+
+A search page shows 20–23 cards, and rendering them (prices, mileage and relative times
+through Babel, the markup through Jinja) was more than half of the page's CPU. A card's
+HTML depends on the page's language, the listing's shown fields, its seller's rating, its
+deal rating and what its relative time says now; the key below holds all of them, so the
+cache needs no invalidation: a changed price or a passing hour makes a new key, and the
+old entry ages out of the LRU. The viewer's own part (the favourite button with its form
+token) is not cached: the card is stored as the HTML before and after it.
+
+Per process, in memory (no Redis round trip, nothing pickled): LISTING_CARD_CACHE_SIZE
+entries of about 2 KB each, 0 turns it off.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+from app.i18n.formats import timeago_key
+from app.i18n.locale import current_language
+from app.listings.display import city_name
+
+# Where the favourite button goes in a rendered card (see _macros/listings.html).
+VIEWER_PART = "<!--viewer-->"
+
+
+class LRU:
+    """A dict that forgets the least recently used entry beyond `size` (gevent: one
+    thread per process touches it, and no method yields in between)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, tuple[Markup, Markup]] = OrderedDict()
+
+    def get(self, key: Hashable) -> tuple[Markup, Markup] | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.entries.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: tuple[Markup, Markup]) -> None:
+        self.entries[key] = value
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+def card_key(listing, rating, deal) -> tuple:
+    """Everything a card shows, except the viewer's favourite button."""
+    return (
+        listing.id,
+        current_language(),
+        listing.title,
+        listing.cover,
+        listing.price,
+        listing.currency,
+        listing.year,
+        listing.mileage_km,
+        city_name(listing.city_id),  # a renamed city shows at once
+        listing.status,
+        listing.is_dealer,
+        listing.is_top,
+        listing.is_highlighted,
+        timeago_key(listing.bumped_at),
+        rating,
+        deal and (deal.band, deal.median_kzt, deal.compared),
+    )
+
+
+def card_parts(listing, rating, deal, render: Callable[..., str]) -> tuple[Markup, Markup]:
+    """The card's HTML before and after the viewer's part; `render(listing, rating, deal)`
+    (the template's card macro) makes it on a miss."""
+    cache: LRU | None = current_app.extensions.get("listing_cards")
+    key = card_key(listing, rating, deal) if cache is not None else None
+    parts = cache.get(key) if cache is not None else None
+    if parts is None:
+        # The macro's output is autoescaped HTML; str() so the marker is matched as text.
+        before, _, after = str(render(listing, rating, deal)).partition(VIEWER_PART)
+        parts = Markup(before), Markup(after)  # noqa: S704
+        if cache is not None:
+            cache.put(key, parts)
+    return parts
+
+
+def init_app(app: Flask) -> None:
+    size = app.config["LISTING_CARD_CACHE_SIZE"]
+    if size:
+        app.extensions["listing_cards"] = LRU(size)
+    app.add_template_global(card_parts, "card_parts")
