@@ -5,12 +5,14 @@
     .venv/bin/python scripts/bench_search.py --profile       # profile the search in-process
     .venv/bin/python scripts/bench_search.py --cpu           # CPU ms per request, in-process
     .venv/bin/python scripts/bench_search.py --top 0         # no Top listings (default 1,000)
+    .venv/bin/python scripts/bench_search.py --no-page-cache # every page rendered (as for members)
 
 What it does:
 
 1. Creates its own PostgreSQL database (default garage_bench_listings on 127.0.0.1, user postgres),
    runs the migrations, `flask catalog load` and `flask listings generate N` (COPY), unless
-   the database already holds N listings; gives --top listings a running Top slot.
+   the database already holds N listings; rates the deals once (`flask listings rate-deals`)
+   and gives --top listings a running Top slot.
 2. Starts gunicorn as in production: `-k gevent -w 1` (one worker per process, docs/architecture.md);
    `--processes 2` starts two such processes sharing the port with SO_REUSEPORT.
 3. Drives wrk (Debian package) with 8 connections for DURATION seconds against five typical
@@ -49,11 +51,19 @@ def parse_args():
     parser.add_argument("--profile", action="store_true", help="profile 300 search requests in-process")
     parser.add_argument("--cpu", action="store_true", help="Python CPU ms per request, in-process")
     parser.add_argument("--top", type=int, default=1000, help="listings with a running Top slot (paid promotion)")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="CACHE_SEARCH_SECONDS=0: render every page, as for signed-in members (app/core/page_cache.py)",
+    )
     return parser.parse_args()
 
 
+PAGE_CACHE = {"CACHE_SEARCH_SECONDS": "5"}  # the production default, unless --no-page-cache
+
+
 def env_for(url: str) -> dict[str, str]:
-    return server_env(url)
+    return server_env(url, **PAGE_CACHE)
 
 
 def flask(env: dict, *args: str) -> str:
@@ -89,6 +99,17 @@ def ensure_database(url: str, rows: int, fresh: bool) -> None:
     started = time.monotonic()
     print(flask(env, "listings", "generate", str(rows - have)))
     print(f"seeded {rows - have:,} listings in {time.monotonic() - started:.0f} s")
+
+
+def ensure_deal_ratings(url: str) -> None:
+    """Deal ratings as the scheduled task leaves them (cards show their badges; about 3 min
+    at 1M listings), once per database."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rated = connection.scalar(text("SELECT EXISTS (SELECT 1 FROM deal_ratings)"))
+    engine.dispose()
+    if not rated:
+        print(flask(env_for(url), "listings", "rate-deals"))
 
 
 def ensure_top(url: str, count: int) -> None:
@@ -185,9 +206,12 @@ def cpu_per_request(url: str, paths: list[tuple[str, str]], rounds: int = 100) -
 
 def main() -> None:
     args = parse_args()
+    if args.no_page_cache:
+        PAGE_CACHE["CACHE_SEARCH_SECONDS"] = "0"
     if not (args.profile or args.cpu):
         require_wrk()  # the in-process modes need no load generator
     ensure_database(args.url, args.rows, args.fresh)
+    ensure_deal_ratings(args.url)
     ensure_top(args.url, args.top)
     urls = pick_urls(args.url)
     if args.profile:
@@ -207,7 +231,8 @@ def main() -> None:
     healthz, login = trivial[TRIVIAL[0][0]], trivial[TRIVIAL[1][0]]
     print(
         f"\n{args.rows:,} listings · gunicorn -k gevent -w 1 × {args.processes} · wrk -t1 -c{args.connections} "
-        f"-d{args.duration}s · {os.cpu_count()} CPUs\n"
+        f"-d{args.duration}s · {os.cpu_count()} CPUs · "
+        f"visitors' page cache {PAGE_CACHE['CACHE_SEARCH_SECONDS']} s\n"
     )
     print(f"{'URL':<34} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'/healthz':>9} {'/login':>7} err")
     for label, _path, r in results:

@@ -29,6 +29,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
@@ -88,16 +89,45 @@ def remember(
     memo = request.environ.setdefault(MEMO, {}) if has_request_context() else {}
     if name in memo:
         return memo[name]
-    version, stored = read(version_key(namespace), name)
-    if isinstance(stored, tuple) and len(stored) == 2 and version is not None and stored[0] == version:
-        value = stored[1]
+    found = lookup(namespace, key)
+    if found.hit:
+        value = found.value
     else:
         value = load()
-        version = version or start_version(namespace)
-        if version is not None and within_budget(namespace, key[0], timeout, budget):
-            write(name, (version, value), timeout)
+        keep(found, value, timeout, budget)
     memo[name] = value
     return value
+
+
+@dataclass
+class Lookup:
+    namespace: str
+    key: tuple[Hashable, ...]
+    hit: bool
+    value: Any
+    # The namespace's version read with the value: a value computed after this look-up is
+    # stored under it, so one computed while an invalidation committed is never served.
+    version: str | None
+
+
+def lookup(namespace: str, key: tuple[Hashable, ...]) -> Lookup:
+    """The value stored under the namespace's current version (`hit`), else a miss to `keep`."""
+    if Outage.now():
+        return Lookup(namespace, key, False, None, None)
+    version, stored = read(version_key(namespace), f"{namespace}:{key!r}")
+    if isinstance(stored, tuple) and len(stored) == 2 and version is not None and stored[0] == version:
+        return Lookup(namespace, key, True, stored[1], version)
+    return Lookup(namespace, key, False, None, version)
+
+
+def keep(miss: Lookup, value: Any, timeout: float, budget: int | None = None) -> None:
+    """Store `value` for what `miss` looked up, for `timeout` seconds, unless `budget` values
+    of this kind (key[0]) were already stored in this timeout period."""
+    if Outage.now():
+        return
+    version = miss.version or start_version(miss.namespace)
+    if version is not None and within_budget(miss.namespace, miss.key[0], timeout, budget):
+        write(f"{miss.namespace}:{miss.key!r}", (version, value), timeout)
 
 
 def invalidate(namespace: str) -> None:

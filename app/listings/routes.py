@@ -21,10 +21,12 @@ from app.catalog.choices import (
     STEERING,
     TRANSMISSIONS,
 )
+from app.core.page_cache import for_visitors
 from app.extensions import db, limiter
 from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
 from app.listings import bp, paid, promotions, services
+from app.listings.compare import compared_ids
 from app.listings.deals import deal_ratings
 from app.listings.display import status_label
 from app.listings.favorites import favourite_ids, toggle_favourite, user_favourites
@@ -129,8 +131,10 @@ def filter_form(filters: Filters, action: str) -> Markup:
 
 
 @bp.route("/")
+@for_visitors("CACHE_SEARCH_SECONDS", vary=lambda: tuple(compared_ids()))
 def search():
-    """Search with filters; every filter lives in the URL. Malformed values are ignored."""
+    """Search with filters; every filter lives in the URL. Malformed values are ignored.
+    Visitors who are not signed in share each page for CACHE_SEARCH_SECONDS (core/page_cache.py)."""
     filters = Filters.parse(request.args)
     page = find_listings(filters)
     top = top_slot(filters, current_app.config["TOP_SLOTS"])
