@@ -131,6 +131,8 @@ class Config:
     CACHE_FORUM_SECONDS = env_int("CACHE_FORUM_SECONDS", 10)  # anonymous visitors' post and topic lists
     # Search pages for visitors who are not signed in, shared for this long (app/core/page_cache.py).
     CACHE_SEARCH_SECONDS = env_int("CACHE_SEARCH_SECONDS", 5)
+    # Per filter set: the estimated total and which Top listings match (app/listings/search.py).
+    CACHE_SEARCH_FACTS_SECONDS = env_int("CACHE_SEARCH_FACTS_SECONDS", 30)
     # Listing cards' HTML per process (app/listings/cards.py): entries of about 2 KB; 0 = off.
     LISTING_CARD_CACHE_SIZE = env_int("LISTING_CARD_CACHE_SIZE", 5000)
     # Background jobs (app/core/jobs.py, docs/architecture.md "Jobs"): an RQ queue on this
@@ -235,6 +237,7 @@ class TestingConfig(Config):
     CACHE_CATALOG_SECONDS = 0
     CACHE_FORUM_SECONDS = 0
     CACHE_SEARCH_SECONDS = 0
+    CACHE_SEARCH_FACTS_SECONDS = 0
     JOBS_REDIS_URL = ""  # in-process jobs; tests/jobs give their own worker processes a queue
     MAIL_TO_LOG = True
     SERVER_NAME = None

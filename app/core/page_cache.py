@@ -1,7 +1,7 @@
 """Whole pages for visitors who are not signed in, shared for a few seconds.
 
     @bp.route("/")
-    @for_visitors("CACHE_SEARCH_SECONDS", vary=lambda: tuple(compared_ids()))
+    @for_visitors("CACHE_SEARCH_SECONDS", "search", vary=lambda: tuple(compared_ids()))
     def search(): ...
 
 Most search traffic is anonymous and asks the same few pages (the newest cars, a popular
@@ -9,7 +9,9 @@ make and model) many times a second; rendering one costs tens of milliseconds of
 visitor who is not signed in gets the page another visitor got within the last few
 seconds, from the shared cache (app/core/cache.py: Redis in production, so all web
 processes share it), keyed by host, path and query, language and `vary()` (what else the
-page shows that depends on the visitor, e.g. the comparison count from a cookie).
+page shows that depends on the visitor, e.g. the comparison count from a cookie). The
+feature invalidates the namespace when anything the page shows changes, so an edit shows at
+once in every process; the period only bounds how often an unchanged page is rendered.
 
 A page is fresh for that many seconds; after that, the first visitor to ask renders it
 again while the others (in the same process) are given the previous one, so a page is at
@@ -30,19 +32,19 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, make_response, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.core import cache
-from app.i18n.locale import current_language
 
-NAMESPACE = "pages"
 # Session keys that never show on a page: the form token's secret (pages for visitors
 # carry no token, which `shareable` checks) and Flask's own flag.
 INVISIBLE_SESSION_KEYS = {"csrf_token", "_permanent"}
 
 
-def for_visitors(seconds_setting: str, vary: Callable[[], Hashable] = tuple, budget: int = 200):
-    """Decorate a view: visitors share its page for `config[seconds_setting]` seconds (0: off)."""
+def for_visitors(seconds_setting: str, namespace: str, vary: Callable[[], Hashable] = tuple, budget: int = 200):
+    """Decorate a view: visitors share its page for `config[seconds_setting]` seconds (0: off),
+    or until `cache.invalidate(namespace)`: the feature retires it when what it shows changes."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -50,8 +52,8 @@ def for_visitors(seconds_setting: str, vary: Callable[[], Hashable] = tuple, bud
             seconds = current_app.config[seconds_setting]
             if seconds <= 0 or not same_for_every_visitor():
                 return view(*args, **kwargs)
-            key = ("page", request.host, request.full_path, current_language(), vary())
-            found = cache.lookup(NAMESPACE, key)
+            key = ("page", request.host, request.full_path, str(get_locale()), vary())
+            found = cache.lookup(namespace, key)
             if found.hit:
                 fresh_until, body = found.value
                 if time.time() < fresh_until or key in REFRESHING:

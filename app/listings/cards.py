@@ -85,8 +85,24 @@ def card_parts(listing, rating, deal, render: Callable[..., str]) -> tuple[Marku
     return parts
 
 
+def grid_cards(
+    listings, favourite_ids, ratings: dict | None, deals: dict | None, render: Callable[..., str], viewer: dict
+) -> Markup:
+    """A grid's cards, each in its column: the cached halves around the viewer's part
+    (`viewer[is favourite]`, the listing's id put in for LISTING_ID). A Python loop: the same
+    loop in Jinja cost more than the cached cards saved."""
+    columns = []
+    for listing in listings:
+        rating = ratings.get(listing.seller_id) if ratings else None
+        deal = deals.get(listing.id) if deals else None
+        before, after = card_parts(listing, rating, deal, render)
+        mine = str(viewer.get(listing.id in favourite_ids, viewer[False])).replace("LISTING_ID", str(listing.id))
+        columns.append(f'<div class="col">{before}{mine}{after}</div>')
+    return Markup("\n".join(columns))  # noqa: S704 (our own templates' autoescaped output)
+
+
 def init_app(app: Flask) -> None:
     size = app.config["LISTING_CARD_CACHE_SIZE"]
     if size:
         app.extensions["listing_cards"] = LRU(size)
-    app.add_template_global(card_parts, "card_parts")
+    app.add_template_global(grid_cards, "grid_cards")

@@ -29,6 +29,7 @@ from sqlalchemy import delete, select, text, update
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings import bp
+from app.listings.freshness import search_changed
 from app.models import DealRating, Listing
 
 # Upper bounds (exclusive) of the mileage bands, in km; the last band is open.
@@ -118,6 +119,8 @@ SELECT (SELECT count(*) FROM rated), (SELECT count(*) FROM stored), (SELECT coun
 def rate_deals() -> RunResult:
     """Rate every active listing (the scheduled job); the caller's transaction is committed."""
     result = rate_on_postgres() if db.engine.dialect.name == "postgresql" else rate_portably()
+    if result.changed or result.dropped:
+        search_changed()  # badges and "good prices only" (written past the ORM on PostgreSQL)
     db.session.commit()
     return result
 

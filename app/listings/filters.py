@@ -156,6 +156,10 @@ class Filters:
     def query_string(self) -> str:
         return urlencode(sorted(self.query_args().items()))
 
+    def values_key(self) -> str:
+        """The filters alone (no sort, no cursor): what a search's result set depends on."""
+        return urlencode(sorted(self.values.items()))
+
     def __bool__(self) -> bool:
         return bool(self.values)
 

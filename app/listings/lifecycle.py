@@ -20,6 +20,7 @@ from sqlalchemy import CursorResult, select, update
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings.display import listing_url
+from app.listings.freshness import search_changed
 from app.listings.services import start_lifetime
 from app.models import Listing
 from app.models.listing import SEARCHABLE_STATUSES
@@ -50,7 +51,10 @@ def claim(listing_id: int, *conditions, **values) -> bool:
 def updated(statement) -> int:
     """Run an UPDATE (no ORM synchronisation: these rows are not loaded) and say how many rows it changed."""
     result = db.session.execute(statement.execution_options(synchronize_session=False))
-    return cast(CursorResult[Any], result).rowcount
+    count = cast(CursorResult[Any], result).rowcount
+    if count:
+        search_changed()  # past the ORM: its flush watch does not see it
+    return count
 
 
 def send_expiry_notices(now: datetime | None = None) -> int:

@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.time import utcnow
 from app.extensions import db
+from app.listings.freshness import search_changed
 from app.models import Listing, ListingPromotion
 
 # Product code (payments' order line) -> (what it buys, for how many days).
@@ -77,6 +78,7 @@ def free_raise(listing: Listing) -> bool:
         return False
     set_committed_value(listing, "bumped_at", now)  # what the UPDATE wrote: no second UPDATE
     set_committed_value(listing, "free_raised_at", now)
+    search_changed()  # an UPDATE past the ORM: its flush watch does not see it
     return True
 
 

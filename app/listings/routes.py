@@ -25,7 +25,7 @@ from app.core.page_cache import for_visitors
 from app.extensions import db, limiter
 from app.i18n.formats import format_number
 from app.i18n.phone import format_phone
-from app.listings import bp, paid, promotions, services
+from app.listings import bp, freshness, paid, promotions, services
 from app.listings.compare import compared_ids
 from app.listings.deals import deal_ratings
 from app.listings.display import status_label
@@ -131,10 +131,11 @@ def filter_form(filters: Filters, action: str) -> Markup:
 
 
 @bp.route("/")
-@for_visitors("CACHE_SEARCH_SECONDS", vary=lambda: tuple(compared_ids()))
+@for_visitors("CACHE_SEARCH_SECONDS", freshness.NAMESPACE, vary=lambda: tuple(compared_ids()))
 def search():
     """Search with filters; every filter lives in the URL. Malformed values are ignored.
-    Visitors who are not signed in share each page for CACHE_SEARCH_SECONDS (core/page_cache.py)."""
+    Visitors who are not signed in share each page for CACHE_SEARCH_SECONDS (core/page_cache.py)
+    until anything it shows changes (freshness.py)."""
     filters = Filters.parse(request.args)
     page = find_listings(filters)
     top = top_slot(filters, current_app.config["TOP_SLOTS"])

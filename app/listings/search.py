@@ -11,19 +11,23 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, literal, select, tuple_
+from flask import current_app
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
+from app.core import cache
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings.deals import deal_ratings
 from app.listings.favorites import favourite_ids
 from app.listings.filters import SORTS, Filters, cursor_text, filter_conditions, make_cursor
+from app.listings.freshness import NAMESPACE
 from app.models import Listing, Review, User
 from app.models.listing import SEARCHABLE_STATUSES
 
 PER_PAGE = 20
 COUNT_CAP = 1000
+FACTS_BUDGET = 2000  # new filter sets remembered per period: made-up URLs cannot fill Redis
 
 
 # While a search has at most this many pages, every key is read (a bounded, index-ordered
@@ -95,7 +99,7 @@ def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PE
         return SearchPage(rows, None, len(rows), False)  # one page: the rows are the total
     keys = all_keys(conditions, column, descending, NUMBERED_PAGES * per_page)
     if keys is None:
-        total, capped = estimated_total(conditions)
+        total, capped = remembered_total(filters, seller_id, conditions)
         return SearchPage(rows, next_after, total, capped, prev_before)
     pages = [None] + [cursor_text(*keys[n * per_page - 1]) for n in range(1, -(-len(keys) // per_page))]
     first = (getattr(rows[0], column.key), rows[0].id) if rows else None
@@ -112,26 +116,34 @@ _top_turn = itertools.count()
 
 def top_slot(filters: Filters, slots: int) -> list[Listing]:
     """Up to `slots` running Top listings matching the search, in turn (see _top_turn), for
-    the marked slot above its results. A separate small query beside the unchanged search:
-    `top_until > now` lets PostgreSQL read only the partial index ix_listings_top (running Top
-    slots) and check their few rows (free text too: see text_condition), and the ring
-    position is worked out in SQL (row_number and count over the matching Top listings), so
-    only the chosen rows come back, in one query."""
+    the marked slot above its results. Which Top listings match a filter set is shared for
+    CACHE_SEARCH_FACTS_SECONDS (`top_ids`), so a page asks only for the few it shows, by
+    primary key, checking again that their Top runs and they are on sale; a search no Top
+    listing matches asks nothing."""
     if slots <= 0:
         return []
-    conditions = [Listing.top_until > utcnow(), *matching_conditions(filters, text_index=False)]
-    ring = (
-        select(
-            Listing.id.label("id"),
-            (func.row_number().over(order_by=Listing.id) - 1).label("n"),
-            func.count().over().label("k"),
-        )
-        .where(*conditions)
-        .subquery()
+    ring = cache.remember(
+        NAMESPACE, ("top", filters.values_key()), lambda: top_ids(filters), facts_seconds(), FACTS_BUDGET
     )
-    place = (ring.c.n - literal(next(_top_turn)) % ring.c.k + ring.c.k) % ring.c.k
-    query = select(Listing).join(ring, ring.c.id == Listing.id).where(place < slots).order_by(place)
-    return list(db.session.scalars(query))
+    if not ring:
+        return []
+    start = next(_top_turn) % len(ring)
+    chosen = (ring[start:] + ring[:start])[:slots]
+    query = select(Listing).where(Listing.id.in_(chosen), Listing.top_until > utcnow(), *on_sale_conditions())
+    found = {listing.id: listing for listing in db.session.scalars(query)}
+    return [found[listing_id] for listing_id in chosen if listing_id in found]
+
+
+def top_ids(filters: Filters) -> list[int]:
+    """Ids of the running Top listings that match the search, in order. `top_until > now`
+    lets PostgreSQL read only the partial index ix_listings_top (running Top slots) and check
+    their few rows (free text too: see text_condition)."""
+    conditions = [Listing.top_until > utcnow(), *matching_conditions(filters, text_index=False)]
+    return list(db.session.scalars(select(Listing.id).where(*conditions).order_by(Listing.id)))
+
+
+def facts_seconds() -> int:
+    return current_app.config["CACHE_SEARCH_FACTS_SECONDS"]
 
 
 def all_keys(conditions: list, column, descending: bool, limit: int) -> list[tuple] | None:
@@ -147,7 +159,16 @@ def count(filters: Filters, *, seller_id: int | None = None) -> tuple[int, bool]
     conditions = matching_conditions(filters, seller_id)
     limit = NUMBERED_PAGES * PER_PAGE
     ids = db.session.scalars(select(Listing.id).where(*conditions).limit(limit + 1)).all()
-    return (len(ids), False) if len(ids) <= limit else estimated_total(conditions)
+    return (len(ids), False) if len(ids) <= limit else remembered_total(filters, seller_id, conditions)
+
+
+def remembered_total(filters: Filters, seller_id: int | None, conditions: list) -> tuple[int, bool]:
+    """`estimated_total`, shared for CACHE_SEARCH_FACTS_SECONDS per filter set: "about 19,000
+    cars" need not be worked out again for every page and sort of the same search (it cost a
+    compiled EXPLAIN each time)."""
+    key = ("total", filters.values_key(), seller_id)
+    total, capped = cache.remember(NAMESPACE, key, lambda: estimated_total(conditions), facts_seconds(), FACTS_BUDGET)
+    return total, capped
 
 
 def estimated_total(conditions: list) -> tuple[int, bool]:

@@ -1,14 +1,19 @@
 """Visitors who are not signed in share search pages for CACHE_SEARCH_SECONDS
-(app/core/page_cache.py); nobody is ever shown what belongs to someone else."""
+(app/core/page_cache.py) until anything on them changes (app/listings/freshness.py);
+nobody is ever shown what belongs to someone else."""
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from app.core import cache
+from app.core.time import utcnow
 from app.extensions import db
+from app.models import Review
 from tests import factories
 
 
@@ -32,22 +37,59 @@ def page(client, path: str = "/listings/", **headers) -> str:
     return response.get_data(as_text=True)
 
 
-def test_visitors_share_a_page_for_a_few_seconds_and_members_see_it_fresh(app, client, auth, camry, shared_pages):
-    visitor = app.test_client()
-    assert "12,500,000\u00a0₸" in page(visitor)
-    camry.price = 11_900_000
+def behind_the_caches_back(listing, price: int) -> None:
+    """A write no code of the site makes (raw SQL): only a shared page explains not seeing it."""
+    db.session.execute(
+        text("UPDATE listings SET price = :p, price_kzt = :p WHERE id = :i"), {"p": price, "i": listing.id}
+    )
     db.session.commit()
-    assert "12,500,000\u00a0₸" in page(app.test_client())  # another visitor, within the period
+
+
+def test_visitors_share_a_page_and_members_always_see_it_fresh(app, client, auth, camry, shared_pages):
+    assert "12,500,000\u00a0₸" in page(app.test_client())
+    behind_the_caches_back(camry, 11_900_000)
+    assert "12,500,000\u00a0₸" in page(app.test_client())  # another visitor: the shared page
     factories.make_user("buyer")
     auth.login("buyer")
-    assert "11,900,000\u00a0₸" in page(client)  # a member: always rendered
-    shared_pages["CACHE_SEARCH_SECONDS"] = 1
-    cache.clear()
-    assert "11,900,000\u00a0₸" in page(visitor)
-    camry.price = 10_000_000
+    assert "11,900,000\u00a0₸" in page(client)
+
+
+def test_anything_a_search_page_shows_changing_retires_it_at_once(app, camry, shared_pages):
+    from app.admin.services import ban_user
+
+    visitor = app.test_client()
+    assert "12,500,000\u00a0₸" in page(visitor) and "★" not in page(visitor)
+    camry.price = 11_900_000  # the seller's edit, through the ORM as the site writes it
     db.session.commit()
+    assert "11,900,000\u00a0₸" in page(visitor)
+    db.session.add(Review(author_id=factories.make_user("buyer").id, seller_id=camry.seller_id, rating=4, text="ok"))
+    db.session.commit()
+    assert "★ 4.0 (1)" in page(visitor)
+    assert free_raise_is_seen(visitor, camry)
+    ban_user(camry.seller, None, reason="fraud")
+    db.session.commit()
+    assert f'data-listing-id="{camry.id}"' not in page(visitor)
+
+
+def free_raise_is_seen(visitor, listing) -> bool:
+    """A raise is one UPDATE past the ORM: the card's "N days ago" must still move."""
+    from app.listings.promotions import free_raise
+
+    listing.bumped_at = listing.created_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    assert "3 days ago" in page(visitor)
+    assert free_raise(listing)
+    db.session.commit()
+    return "3 days ago" not in page(visitor)
+
+
+def test_an_unchanged_page_is_rendered_again_after_its_period(app, camry, shared_pages):
+    shared_pages["CACHE_SEARCH_SECONDS"] = 1
+    visitor = app.test_client()
+    assert "12,500,000\u00a0₸" in page(visitor)
+    behind_the_caches_back(camry, 10_000_000)
     time.sleep(1.2)
-    assert "10,000,000\u00a0₸" in page(visitor)  # the period is over
+    assert "10,000,000\u00a0₸" in page(visitor)
 
 
 def test_a_visitors_own_messages_and_comparison_are_never_shared(app, camry, shared_pages):
