@@ -74,15 +74,20 @@ def card_parts(listing, rating, deal, render: Callable[..., str]) -> tuple[Marku
     """The card's HTML before and after the viewer's part; `render(listing, rating, deal)`
     (the template's card macro) makes it on a miss."""
     cache: LRU | None = current_app.extensions.get("listing_cards")
-    key = card_key(listing, rating, deal) if cache is not None else None
-    parts = cache.get(key) if cache is not None else None
+    if cache is None:
+        return split_at_viewer(render(listing, rating, deal))
+    key = card_key(listing, rating, deal)
+    parts = cache.get(key)
     if parts is None:
-        # The macro's output is autoescaped HTML; str() so the marker is matched as text.
-        before, _, after = str(render(listing, rating, deal)).partition(VIEWER_PART)
-        parts = Markup(before), Markup(after)  # noqa: S704
-        if cache is not None:
-            cache.put(key, parts)
+        parts = split_at_viewer(render(listing, rating, deal))
+        cache.put(key, parts)
     return parts
+
+
+def split_at_viewer(html: str) -> tuple[Markup, Markup]:
+    # The macro's output is autoescaped HTML; str() so the marker is matched as text.
+    before, _, after = str(html).partition(VIEWER_PART)
+    return Markup(before), Markup(after)  # noqa: S704
 
 
 def grid_cards(
