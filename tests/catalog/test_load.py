@@ -7,12 +7,13 @@ import re
 import shutil
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.catalog.loader import DATA_DIR, load_catalog, load_catalog_summary
 from app.core.demo import demo_loaders
 from app.extensions import db
 from app.models import Brand, CarModel, City, Generation, Region
+from tests.queries import count_statements
 
 TABLES = (Brand, CarModel, Generation, Region, City)
 
@@ -126,17 +127,9 @@ def test_a_changed_row_is_updated_in_place_and_extra_rows_are_kept(runner):
 
 
 def test_loading_is_bulk_not_a_statement_per_row(app):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_statements() as statements:
         report = load_catalog()
         db.session.commit()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert report.tables["generations"].created > 800
     assert len(statements) < 30
 

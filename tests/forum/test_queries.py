@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.core import cache
 from app.extensions import db
 from app.models import Post
 from tests.forum.helpers import make_topic, make_user, post_form, reply
-
-
-@contextmanager
-def count_statements():
-    """Counts every statement the app sends to the database meanwhile (not the SAVEPOINTs
-    that the test's rolled-back transaction turns each of the app's transactions into)."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+from tests.queries import count_statements
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

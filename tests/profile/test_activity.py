@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from app.core.time import utcnow
 from app.extensions import db
 from app.models import ResponseTime
 from app.profile.activity import compute_response_time, refresh_response_times
 from tests import factories
 from tests.profile.helpers import say
+from tests.queries import count_statements
 
 
 def asked_and_answered(seller, buyer_name: str, delay: timedelta | None, days_ago: float = 3):
@@ -87,16 +86,8 @@ def test_the_listing_page_reads_no_messages(client, app):
     for name in ("a", "b", "c"):
         asked_and_answered(seller, name, timedelta(minutes=3))
     refresh_response_times()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_statements() as statements:
         page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert "Usually answers within an hour" in page
     assert not [s for s in statements if "FROM messages" in s], "the listing page scanned chat messages"
     assert [s for s in statements if "FROM response_times" in s]
