@@ -96,7 +96,17 @@ def remember(
         value = load()
         keep(found, value, timeout, budget)
     memo[name] = value
+    memo[version_key(namespace)] = found.version
     return value
+
+
+def seen_version(namespace: str) -> str | None:
+    """The namespace's version that this request's `remember` read (None: none read, caching
+    off, Redis down, or invalidated since), so that what is derived from the namespace's
+    values can be kept elsewhere under it and retired with them (listings.top)."""
+    if not has_request_context():
+        return None
+    return request.environ.get(MEMO, {}).get(version_key(namespace))
 
 
 @dataclass

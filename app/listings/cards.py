@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from markupsafe import Markup
 
 from app.i18n.formats import timeago_key
@@ -26,23 +27,28 @@ from app.listings.display import city_name
 
 # Where the favourite button goes in a rendered card (see _macros/listings.html).
 VIEWER_PART = "<!--viewer-->"
+# The request's rendered viewer parts, by "is a favourite" (in its WSGI environ, so two
+# requests never share one, even in tests that hold one app context).
+VIEWER_MEMO = "garage.card_viewer_parts"
+
+V = TypeVar("V")
 
 
-class LRU:
+class LRU(Generic[V]):
     """A dict that forgets the least recently used entry beyond `size` (gevent: one
     thread per process touches it, and no method yields in between)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[Hashable, tuple[Markup, Markup]] = OrderedDict()
+        self.entries: OrderedDict[Hashable, V] = OrderedDict()
 
-    def get(self, key: Hashable) -> tuple[Markup, Markup] | None:
+    def get(self, key: Hashable) -> V | None:
         value = self.entries.get(key)
         if value is not None:
             self.entries.move_to_end(key)
         return value
 
-    def put(self, key: Hashable, value: tuple[Markup, Markup]) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         self.entries[key] = value
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
@@ -73,7 +79,7 @@ def card_key(listing, rating, deal) -> tuple:
 def card_parts(listing, rating, deal, render: Callable[..., str]) -> tuple[Markup, Markup]:
     """The card's HTML before and after the viewer's part; `render(listing, rating, deal)`
     (the template's card macro) makes it on a miss."""
-    cache: LRU | None = current_app.extensions.get("listing_cards")
+    cache: LRU[tuple[Markup, Markup]] | None = current_app.extensions.get("listing_cards")
     if cache is None:
         return split_at_viewer(render(listing, rating, deal))
     key = card_key(listing, rating, deal)
@@ -91,17 +97,27 @@ def split_at_viewer(html: str) -> tuple[Markup, Markup]:
 
 
 def grid_cards(
-    listings, favourite_ids, ratings: dict | None, deals: dict | None, render: Callable[..., str], viewer: dict
+    listings,
+    favourite_ids,
+    ratings: dict | None,
+    deals: dict | None,
+    render: Callable[..., str],
+    render_viewer: Callable[[bool], str],
 ) -> Markup:
     """A grid's cards, each in its column: the cached halves around the viewer's part
-    (`viewer[is favourite]`, the listing's id put in for LISTING_ID). A Python loop: the same
-    loop in Jinja cost more than the cached cards saved."""
+    (`render_viewer(is favourite)`, rendered once per request however many grids the page
+    has, with the listing's id put in for LISTING_ID). A Python loop: the same loop in Jinja
+    cost more than the cached cards saved."""
+    viewer: dict[bool, str] = request.environ.setdefault(VIEWER_MEMO, {})
     columns = []
     for listing in listings:
         rating = ratings.get(listing.seller_id) if ratings else None
         deal = deals.get(listing.id) if deals else None
         before, after = card_parts(listing, rating, deal, render)
-        mine = str(viewer.get(listing.id in favourite_ids, viewer[False])).replace("LISTING_ID", str(listing.id))
+        favourite = listing.id in favourite_ids
+        if favourite not in viewer:
+            viewer[favourite] = str(render_viewer(favourite))
+        mine = viewer[favourite].replace("LISTING_ID", str(listing.id))
         columns.append(f'<div class="col">{before}{mine}{after}</div>')
     return Markup("\n".join(columns))  # noqa: S704 (our own templates' autoescaped output)
 

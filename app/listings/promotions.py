@@ -5,7 +5,7 @@
   the write are one conditional UPDATE, so two quick presses raise it once.
 - Paid services, bought through payments (`register_products`: the verified paid callback
   fulfils, a refund cancels): a Top slot for 1, 3 or 7 days (search shows it above the
-  results, see search.top_slot), a highlighted card for 7 days, and raises beyond the free
+  results, see top.py), a highlighted card for 7 days, and raises beyond the free
   one. Each purchase is a `ListingPromotion` row; `listings.top_until` and
   `listings.highlight_until` are copies for search and cards. Prices are in whole tenge
   (PROMOTION_PRICES); payments counts tiyn.

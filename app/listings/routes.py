@@ -37,9 +37,10 @@ from app.listings.photos import PhotoLimit, add_photo, ordered_photos, photo_jso
 from app.listings.photos import delete_photo as remove_photo
 from app.listings.saved_searches import delete_saved_search as remove_saved_search
 from app.listings.saved_searches import save_search
-from app.listings.search import card_context, seller_listings, seller_ratings, similar_listings, top_slot
+from app.listings.search import card_context, seller_listings, seller_ratings, similar_listings
 from app.listings.search import count as count_matches
 from app.listings.search import search as find_listings
+from app.listings.top import top_slot
 from app.media import ImageRejected
 from app.models import Listing, ListingPhoto, SavedSearch
 from app.models.listing import MAX_PHOTOS

@@ -8,7 +8,6 @@ planner's estimate (PostgreSQL) or a capped count.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -106,40 +105,6 @@ def search(filters: Filters, *, seller_id: int | None = None, per_page: int = PE
     index = next((i for i, k in enumerate(keys) if tuple(k) == first), None)
     number = index // per_page + 1 if index is not None and index % per_page == 0 else None
     return SearchPage(rows, next_after, len(keys), False, prev_before, pages, number)
-
-
-# Which Top listings a search shows next: the matching Top listings form a ring ordered by
-# id, and each search takes the next `slots` of it, so k Top listings share the slots in turn
-# and each is shown equally often. Per process; with several processes each turns its own.
-_top_turn = itertools.count()
-
-
-def top_slot(filters: Filters, slots: int) -> list[Listing]:
-    """Up to `slots` running Top listings matching the search, in turn (see _top_turn), for
-    the marked slot above its results. Which Top listings match a filter set is shared for
-    CACHE_SEARCH_FACTS_SECONDS (`top_ids`), so a page asks only for the few it shows, by
-    primary key, checking again that their Top runs and they are on sale; a search no Top
-    listing matches asks nothing."""
-    if slots <= 0:
-        return []
-    ring = cache.remember(
-        NAMESPACE, ("top", filters.values_key()), lambda: top_ids(filters), facts_seconds(), FACTS_BUDGET
-    )
-    if not ring:
-        return []
-    start = next(_top_turn) % len(ring)
-    chosen = (ring[start:] + ring[:start])[:slots]
-    query = select(Listing).where(Listing.id.in_(chosen), Listing.top_until > utcnow(), *on_sale_conditions())
-    found = {listing.id: listing for listing in db.session.scalars(query)}
-    return [found[listing_id] for listing_id in chosen if listing_id in found]
-
-
-def top_ids(filters: Filters) -> list[int]:
-    """Ids of the running Top listings that match the search, in order. `top_until > now`
-    lets PostgreSQL read only the partial index ix_listings_top (running Top slots) and check
-    their few rows (free text too: see text_condition)."""
-    conditions = [Listing.top_until > utcnow(), *matching_conditions(filters, text_index=False)]
-    return list(db.session.scalars(select(Listing.id).where(*conditions).order_by(Listing.id)))
 
 
 def facts_seconds() -> int:

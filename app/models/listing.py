@@ -43,7 +43,26 @@ SEARCHABLE_STATUSES = ("active", "reserved")
 MAX_PHOTOS = 20
 
 
-class Listing(db.Model):
+class PromotionMarks:
+    """`is_top` and `is_highlighted` from `top_until` and `highlight_until`: a Listing's, and
+    the Top slot's card copies' (app/listings/top.py)."""
+
+    __slots__ = ()
+    top_until: datetime | None
+    highlight_until: datetime | None
+
+    @property
+    def is_top(self) -> bool:
+        """Whether a paid Top slot runs now (search shows a "Top" mark)."""
+        return self.top_until is not None and self.top_until > utcnow()
+
+    @property
+    def is_highlighted(self) -> bool:
+        """Whether a paid highlight runs now (a coloured card)."""
+        return self.highlight_until is not None and self.highlight_until > utcnow()
+
+
+class Listing(PromotionMarks, db.Model):
     __tablename__ = "listings"
     __table_args__ = (
         # Filter-and-sort paths of the search page (keyset: sort column, then id).
@@ -150,16 +169,6 @@ class Listing(db.Model):
     @property
     def has_photos(self) -> bool:
         return self.photo_count > 0
-
-    @property
-    def is_top(self) -> bool:
-        """Whether a paid Top slot runs now (search shows a "Top" mark)."""
-        return self.top_until is not None and self.top_until > utcnow()
-
-    @property
-    def is_highlighted(self) -> bool:
-        """Whether a paid highlight runs now (a coloured card)."""
-        return self.highlight_until is not None and self.highlight_until > utcnow()
 
 
 class ListingPhoto(db.Model):

@@ -65,6 +65,23 @@ def test_the_favourite_button_is_the_viewers_own(client, auth):
     assert 'aria-pressed="false"' in mine and "Sign in to save favourites" not in mine
 
 
+def test_each_card_of_both_grids_gets_its_own_favourite_button(client, auth):
+    """The viewer's part is rendered once per page and shared by the Top slot and the results."""
+    from app.listings import promotions
+    from app.listings.favorites import toggle_favourite
+
+    seller = factories.make_user("seller")
+    top, other = factories.make_listing(seller), factories.make_listing(seller, model="RAV4")
+    promotions.fulfil(top.id, "listing_top_1", "test:1")
+    fan = factories.make_user("fan")
+    toggle_favourite(fan, top)
+    db.session.commit()
+    auth.login("fan")
+    page = client.get("/listings/").get_data(as_text=True)
+    forms = re.findall(r'action="/listings/(\d+)/favorite".*?aria-pressed="(\w+)"', page, re.S)
+    assert sorted(forms) == sorted([(str(top.id), "true"), (str(top.id), "true"), (str(other.id), "false")])
+
+
 def test_the_relative_time_on_a_card_moves_with_the_clock(client, clock):
     listing = factories.make_listing(factories.make_user("seller"))
     listing.bumped_at = utcnow() - timedelta(minutes=5)

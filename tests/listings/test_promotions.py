@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.core import cache
 from app.core.time import utcnow
 from app.extensions import db
 from app.listings import promotions
@@ -17,11 +18,23 @@ from app.models import Listing
 from tests import factories
 from tests.conftest import form_tokens
 from tests.listings.helpers import page_token
+from tests.queries import count_statements
 
 
 @pytest.fixture
 def seller(app):
     return factories.make_user("seller")
+
+
+@pytest.fixture(params=[0, 60], ids=["facts-off", "facts-shared"])
+def search_facts(request, app):
+    """Search's shared facts (Top rings, totals) off, as in the other tests, and on for 60 s,
+    as in production (CACHE_SEARCH_FACTS_SECONDS): the Top slot must behave the same."""
+    app.config["CACHE_SEARCH_FACTS_SECONDS"] = request.param
+    cache.clear()
+    yield request.param
+    app.config["CACHE_SEARCH_FACTS_SECONDS"] = 0
+    cache.clear()
 
 
 def card_ids(html: str) -> list[int]:
@@ -119,7 +132,7 @@ def test_only_the_owner_raises_and_only_an_active_listing(app, client, auth, sel
     assert fresh(car).bumped_at == car.bumped_at and fresh(reserved).free_raised_at is None
 
 
-def test_a_top_listing_takes_the_slot_above_every_search_it_matches(client, seller, clock):
+def test_a_top_listing_takes_the_slot_above_every_search_it_matches(client, seller, clock, search_facts):
     camrys = [factories.make_listing(seller) for _ in range(3)]
     lada = factories.make_listing(seller, model="Vesta", price=5_000_000)
     promotions.fulfil(camrys[0].id, "listing_top_3", "test:1")
@@ -145,7 +158,7 @@ def test_a_top_listing_takes_the_slot_above_every_search_it_matches(client, sell
     assert top_ids(html) == [] and "top-mark" not in html
 
 
-def test_top_listings_share_the_slots_in_turn(client, seller, app):
+def test_top_listings_share_the_slots_in_turn(client, seller, app, search_facts):
     cars = [factories.make_listing(seller) for _ in range(5)]
     for n, car in enumerate(cars):
         promotions.fulfil(car.id, "listing_top_7", f"test:{n}")
@@ -157,6 +170,54 @@ def test_top_listings_share_the_slots_in_turn(client, seller, app):
         assert len(slot) == 3 and len(set(slot)) == 3
         shown.update(slot)
     assert shown == {car.id: 3 for car in cars}  # five searches: every Top listing shown three times
+
+
+def test_a_change_to_a_top_listing_shows_in_the_slot_at_once(client, seller, clock, search_facts):
+    cars = [factories.make_listing(seller) for _ in range(2)]
+    promotions.fulfil(cars[0].id, "listing_top_1", "test:1")
+    promotions.fulfil(cars[1].id, "listing_top_3", "test:2")
+    db.session.commit()
+    slot = re.compile(r'<section class="top-slot.*?</section>', re.S)
+    assert sorted(top_ids(search(client))) == sorted(car.id for car in cars)
+
+    cars[0].title = "Toyota Camry, one owner"
+    db.session.commit()
+    html = search(client)
+    assert "Toyota Camry, one owner" in slot.search(html).group(0)
+
+    cars[1].status = "reserved"  # still on sale, and the card says so
+    db.session.commit()
+    assert "Reserved" in slot.search(search(client)).group(0)
+    cars[1].status = "sold"
+    db.session.commit()
+    assert top_ids(search(client)) == [cars[0].id]
+
+    clock.move(days=1, minutes=1)  # the first car's day of Top is over: no write, only time
+    assert top_ids(search(client)) == []
+
+
+def test_a_top_slot_shown_before_costs_the_search_page_no_statement(client, seller, app, monkeypatch):
+    # The shared caches on, as in production (the catalogue's gives the cards' city names).
+    monkeypatch.setitem(app.config, "CACHE_SEARCH_FACTS_SECONDS", 60)
+    monkeypatch.setitem(app.config, "CACHE_CATALOG_SECONDS", 60)
+    cache.clear()
+    cars = [factories.make_listing(seller) for _ in range(8)]
+    for n, car in enumerate(cars[:6]):
+        promotions.fulfil(car.id, "listing_top_7", f"test:{n}")
+    db.session.commit()
+    search(client)  # the ring, and the cards of this page and the next ones, are read once
+    shown = set()
+    with count_statements() as with_top:
+        for _ in range(4):
+            slot = top_ids(search(client))
+            assert len(slot) == 3
+            shown.update(slot)
+    monkeypatch.setitem(app.config, "TOP_SLOTS", 0)
+    with count_statements() as without_top:
+        assert top_ids(search(client)) == []
+    cache.clear()
+    assert shown == {car.id for car in cars[:6]}  # the slot went round
+    assert len(with_top) == 4 * len(without_top), "the Top slot asked the database again"
 
 
 def test_top_and_highlight_purchases_stack_and_a_refund_takes_back_the_unused_time(client, seller):
