@@ -5,6 +5,7 @@
     .venv/bin/python scripts/bench_search.py --profile       # profile the search in-process
     .venv/bin/python scripts/bench_search.py --cpu           # CPU ms per request, in-process
     .venv/bin/python scripts/bench_search.py --top 0         # no Top listings (default 1,000)
+    .venv/bin/python scripts/bench_search.py --top-cost      # CPU ms per page with the Top slot and without
     .venv/bin/python scripts/bench_search.py --no-page-cache # every page rendered (as for members)
 
 What it does:
@@ -29,6 +30,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import subprocess
 import sys
 import time
@@ -51,6 +53,11 @@ def parse_args():
     parser.add_argument("--profile", action="store_true", help="profile 300 search requests in-process")
     parser.add_argument("--cpu", action="store_true", help="Python CPU ms per request, in-process")
     parser.add_argument("--top", type=int, default=1000, help="listings with a running Top slot (paid promotion)")
+    parser.add_argument(
+        "--top-cost",
+        action="store_true",
+        help="CPU ms per page with the Top slot shown (TOP_SLOTS) and not (0), alternating in one process",
+    )
     parser.add_argument(
         "--no-page-cache",
         action="store_true",
@@ -204,11 +211,44 @@ def cpu_per_request(url: str, paths: list[tuple[str, str]], rounds: int = 100) -
         print(f"{label:<34} {cpu:7.1f} {wall:8.1f}")
 
 
+def top_slot_cost(url: str, paths: list[tuple[str, str]], rounds: int = 40, batch: int = 5, warm: int = 1100) -> None:
+    """What the Top slot adds to a search page: CPU ms per page with the slot shown
+    (TOP_SLOTS, 3) and turned off (0), in alternating batches of `batch` requests in one
+    process, so a change in the machine's speed during the run falls on both alike. The slot
+    turns one Top listing per page: the `warm` requests first take it once round 1,000 Top
+    listings, as on a server that has been up for a while (before that, each page shows a
+    card this process has never rendered)."""
+    os.environ.update(env_for(url))
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+
+    app = create_app("production")
+    slots = app.config["TOP_SLOTS"]
+    client = app.test_client()
+    print(f"\n{'URL':<34} {'Top cards':>9} {'with ms':>8} {'without':>8} {'added':>6}  ({rounds * batch} each)")
+    for label, path in paths:
+        slot = re.search(r'<section class="top-slot.*?</section>', client.get(path).get_data(as_text=True), re.S)
+        shown = slot.group(0).count('data-listing-id="') if slot else 0
+        for _ in range(warm):
+            client.get(path)
+        spent = {slots: 0.0, 0: 0.0}
+        for round_number in range(rounds):
+            for setting in (slots, 0) if round_number % 2 else (0, slots):
+                app.config["TOP_SLOTS"] = setting
+                started = time.process_time()
+                for _ in range(batch):
+                    client.get(path)
+                spent[setting] += time.process_time() - started
+        app.config["TOP_SLOTS"] = slots
+        with_top, without = (spent[s] / rounds / batch * 1000 for s in (slots, 0))
+        print(f"{label:<34} {shown:>9} {with_top:8.2f} {without:8.2f} {with_top / without - 1:+6.1%}")
+
+
 def main() -> None:
     args = parse_args()
     if args.no_page_cache:
         PAGE_CACHE["CACHE_SEARCH_SECONDS"] = "0"
-    if not (args.profile or args.cpu):
+    if not (args.profile or args.cpu or args.top_cost):
         require_wrk()  # the in-process modes need no load generator
     ensure_database(args.url, args.rows, args.fresh)
     ensure_deal_ratings(args.url)
@@ -219,6 +259,9 @@ def main() -> None:
         return
     if args.cpu:
         cpu_per_request(args.url, [*urls, *TRIVIAL])
+        return
+    if args.top_cost:
+        top_slot_cost(args.url, urls)
         return
     results = []
     servers, base = start_gunicorn(env_for(args.url), args.processes)
