@@ -14,13 +14,12 @@ entries of about 2 KB each, 0 turns it off.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from markupsafe import Markup
 
+from app.core.lru import LRU
 from app.i18n.formats import timeago_key
 from app.i18n.locale import current_language
 from app.listings.display import city_name
@@ -30,28 +29,6 @@ VIEWER_PART = "<!--viewer-->"
 # The request's rendered viewer parts, by "is a favourite" (in its WSGI environ, so two
 # requests never share one, even in tests that hold one app context).
 VIEWER_MEMO = "garage.card_viewer_parts"
-
-V = TypeVar("V")
-
-
-class LRU(Generic[V]):
-    """A dict that forgets the least recently used entry beyond `size` (gevent: one
-    thread per process touches it, and no method yields in between)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[Hashable, V] = OrderedDict()
-
-    def get(self, key: Hashable) -> V | None:
-        value = self.entries.get(key)
-        if value is not None:
-            self.entries.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: V) -> None:
-        self.entries[key] = value
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
 
 
 def card_key(listing, rating, deal) -> tuple:

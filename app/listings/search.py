@@ -132,8 +132,7 @@ def remembered_total(filters: Filters, seller_id: int | None, conditions: list) 
     cars" need not be worked out again for every page and sort of the same search (it cost a
     compiled EXPLAIN each time)."""
     key = ("total", filters.values_key(), seller_id)
-    total, capped = cache.remember(NAMESPACE, key, lambda: estimated_total(conditions), facts_seconds(), FACTS_BUDGET)
-    return total, capped
+    return cache.remember(NAMESPACE, key, lambda: estimated_total(conditions), facts_seconds(), FACTS_BUDGET)
 
 
 def estimated_total(conditions: list) -> tuple[int, bool]:

@@ -20,9 +20,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.core import cache
+from app.core.lru import LRU
 from app.core.time import utcnow
 from app.extensions import db
-from app.listings.cards import LRU
 from app.listings.filters import Filters
 from app.listings.freshness import NAMESPACE
 from app.listings.search import FACTS_BUDGET, facts_seconds, matching_conditions, on_sale_conditions
